@@ -1,0 +1,41 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step of theirs.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: run test bench lint train venv unit e2e validate stories clean
+
+$(STAMP): requirements.lock pyproject.toml scripts/make-venv.sh
+	scripts/make-venv.sh
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+train: venv
+	$(BIN)/bot train
+
+run: train
+	$(BIN)/bot run
+
+lint: venv
+	$(BIN)/ruff check bot actions tests benchmarks
+	$(BIN)/ruff format --check bot actions tests benchmarks
+
+validate: venv
+	$(BIN)/bot kb check
+	$(BIN)/rasa data validate --config config.yml --domain domain.yml --data nlu stories --fail-on-warnings
+
+stories: train
+	$(BIN)/rasa test core --stories tests/conversations --model $$($(BIN)/python -c 'from bot.training import model_path; print(model_path())') --fail-on-prediction-errors --out var/results/stories
+
+test: lint validate train
+	$(BIN)/pytest -q
+	$(MAKE) stories
+
+bench: train
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) var models

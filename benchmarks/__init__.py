@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` runs benchmarks.run; figures go to README.md."""

@@ -1,0 +1,1 @@
+"""Vietnamese-language assistant for coastal residents: gateways, knowledge, storage, web, CLI."""

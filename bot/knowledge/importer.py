@@ -1,0 +1,56 @@
+"""Rasa training-data importer that adds the knowledge file to the hand-written data.
+
+For every entry of ``knowledge/kb.yml`` it adds an intent ``kb_<id>`` with the entry's questions as
+examples, a response ``utter_kb_<id>`` (answer + source) and the rule "kb_<id> -> utter_kb_<id>".
+Everything else (``domain.yml``, ``nlu/``, ``stories/``) is read as usual. ``config.yml`` names this
+importer, so ``rasa train``, ``rasa data validate`` and ``rasa test`` all see the same data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+from rasa.shared.core.training_data.structures import StoryGraph
+from rasa.shared.importers.rasa import RasaFileImporter
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.knowledge.base import KnowledgeBase, load_knowledge
+
+
+class KnowledgeImporter(RasaFileImporter):
+    """The project's files plus the intents, responses and rules generated from the knowledge file."""
+
+    def __init__(self, config_file: Any = None, domain_path: Any = None, training_data_paths: Any = None) -> None:
+        super().__init__(config_file, domain_path, training_data_paths)
+        self._knowledge: KnowledgeBase = load_knowledge()
+
+    def get_domain(self) -> Domain:
+        generated = Domain.from_dict(
+            {
+                "intents": [entry.intent for entry in self._knowledge.entries],
+                "responses": {entry.response: [{"text": entry.render()}] for entry in self._knowledge.entries},
+            }
+        )
+        return super().get_domain().merge(generated)
+
+    def get_nlu_data(self, language: str | None = "en") -> TrainingData:
+        examples = [
+            Message.build(text=question, intent=entry.intent)
+            for entry in self._knowledge.entries
+            for question in entry.questions
+        ]
+        return super().get_nlu_data(language).merge(TrainingData(training_examples=examples))
+
+    def get_stories(self, exclusion_percentage: int | None = None) -> StoryGraph:
+        rules = [
+            {
+                "rule": f"answer {entry.id}",
+                "steps": [{"intent": entry.intent}, {"action": entry.response}],
+            }
+            for entry in self._knowledge.entries
+        ]
+        steps = YAMLStoryReader(self.get_domain()).read_from_parsed_yaml({"version": "3.1", "rules": rules})
+        return super().get_stories(exclusion_percentage).merge(StoryGraph(steps))

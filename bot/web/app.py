@@ -1,0 +1,32 @@
+"""The web application on port 8000: web chat now, staff dashboard and webhooks as they are added."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.rasa_client import RasaClient
+from bot.settings import get_settings
+from bot.web import chat
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+async def _close_clients(app: web.Application) -> None:
+    await app["rasa"].close()
+
+
+def create_app(rasa: RasaClient | None = None) -> web.Application:
+    app = web.Application(client_max_size=chat.MAX_BODY_BYTES)
+    app["static_dir"] = STATIC_DIR
+    app["rasa"] = rasa or RasaClient()
+    app.add_routes(chat.routes)
+    app.router.add_static("/static/", STATIC_DIR)
+    app.on_cleanup.append(_close_clients)
+    return app
+
+
+def serve() -> None:
+    settings = get_settings()
+    web.run_app(create_app(), host=settings.bind_host, port=settings.web_port, print=None)
