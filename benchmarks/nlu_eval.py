@@ -1,6 +1,6 @@
 """Intent accuracy of a trained model on an evaluation file, by style and kind.
 
-    python -m benchmarks.nlu_eval --model models/config-XXXX.tar.gz --data tests/data/dev_questions.yml
+python -m benchmarks.nlu_eval --model models/config-XXXX.tar.gz --data tests/data/dev_questions.yml
 """
 
 from __future__ import annotations
@@ -34,17 +34,27 @@ def score(questions: list[Question], parses: list[dict]) -> dict:
     by_style: dict[str, Counter] = defaultdict(Counter)
     by_kind: dict[str, Counter] = defaultdict(Counter)
     mistakes = []
-    for question, parse in zip(questions, parses):
+    for question, parse in zip(questions, parses, strict=True):
         intent = parse["intent"]["name"]
         verdict = judge_intent(question, intent, kb)
         if question.kind in ("fact", "unverified"):
             by_style[question.style][verdict] += 1
         by_kind[question.kind][verdict] += 1
         if verdict != "correct":
-            mistakes.append({"text": question.text, "kind": question.kind, "facts": question.facts,
-                             "got": intent, "confidence": round(parse["intent"].get("confidence") or 0, 3)})
-    return {"by_style": {k: dict(v) for k, v in by_style.items()},
-            "by_kind": {k: dict(v) for k, v in by_kind.items()}, "mistakes": mistakes}
+            mistakes.append(
+                {
+                    "text": question.text,
+                    "kind": question.kind,
+                    "facts": question.facts,
+                    "got": intent,
+                    "confidence": round(parse["intent"].get("confidence") or 0, 3),
+                }
+            )
+    return {
+        "by_style": {k: dict(v) for k, v in by_style.items()},
+        "by_kind": {k: dict(v) for k, v in by_kind.items()},
+        "mistakes": mistakes,
+    }
 
 
 def main() -> None:

@@ -9,9 +9,4 @@ DONT_KNOW = (
     "Nếu đang gặp nguy hiểm, gọi ngay 112."
 )
 
-ONLY_VIETNAMESE = (
-    "Xin lỗi, tôi chỉ hiểu tiếng Việt. Sorry, I only understand Vietnamese. "
-    "In an emergency at sea in Vietnam, call 112."
-)
-
 TRY_AGAIN = "Hệ thống đang bận, bà con thử lại sau ít phút nhé. Nếu đang gặp nguy hiểm, gọi ngay 112."

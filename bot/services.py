@@ -13,6 +13,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +42,11 @@ class Service:
             log_dir.mkdir(parents=True, exist_ok=True)
             output = open(log_dir / f"{self.name}.log", "ab")  # noqa: SIM115 - owned by the child
         self.process = subprocess.Popen(
-            self.argv, cwd=PROJECT_ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT if output else None,
+            self.argv,
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
             start_new_session=True,  # Ctrl-C reaches only the supervisor, which stops us in order
         )
 
@@ -60,10 +66,10 @@ class Service:
 
 def service_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = quiet_tensorflow_env()
+    env.update(settings.as_env())
     env.update(
         {
-            "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
-            "SANIC_REQUEST_MAX_SIZE": str(64 * 1024),  # oversize bodies get 413, not a 100 MB read
+            "SANIC_HOST": settings.bind_host,  # the action server's interface (it has no option for it)
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -75,22 +81,39 @@ def core_services(settings: Settings, model: Path, extra_env: dict[str, str] | N
     """Rasa server and action server: what every channel needs."""
     env = service_env(settings, extra_env)
     rasa = [
-        sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(model),
-        "--interface", settings.bind_host, "--port", str(settings.rasa_port),
-        "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--enable-api",
+        "--model",
+        str(model),
+        "--interface",
+        settings.bind_host,
+        "--port",
+        str(settings.rasa_port),
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        "endpoints.yml",
     ]
     if token := os.environ.get("RASA_AUTH_TOKEN"):
         rasa += ["--auth-token", token]
     actions = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
+    # Public requests to Rasa are small; oversize bodies get 413 instead of a 100 MB read. (The action
+    # server keeps Sanic's default: Rasa sends it the whole domain with every call.)
+    rasa_env = {**env, "SANIC_REQUEST_MAX_SIZE": str(64 * 1024)}
     return [
         Service("actions", actions, env, ready_url=f"http://127.0.0.1:{settings.actions_port}/health"),
-        Service("rasa", rasa, env, ready_url=f"{settings.rasa_url}/webhooks/rest/"),
+        Service("rasa", rasa, rasa_env, ready_url=f"{settings.rasa_url}/webhooks/rest/"),
     ]
 
 
 def web_service(settings: Settings, extra_env: dict[str, str] | None = None) -> Service:
     return Service(
-        "web", [sys.executable, "-m", "bot", "web"], service_env(settings, extra_env),
+        "web",
+        [sys.executable, "-m", "bot", "web"],
+        service_env(settings, extra_env),
         ready_url=f"http://127.0.0.1:{settings.web_port}/",
     )
 
@@ -122,6 +145,18 @@ def stop_all(services: list[Service]) -> None:
         service.kill()
 
 
+@contextmanager
+def launched(services: list[Service], log_dir: Path, timeout: float = 240.0) -> Iterator[list[Service]]:
+    """Start the services, wait until they answer, and stop them when the block ends."""
+    for service in services:
+        service.start(log_dir)
+    try:
+        wait_until_ready(services, timeout)
+        yield services
+    finally:
+        stop_all(services)
+
+
 def supervise(services: list[Service], log_dir: Path | None = None) -> int:
     """Start the services, restart any that dies (a few times a minute at most), stop all on a signal."""
     stopping = False
@@ -147,7 +182,7 @@ def supervise(services: list[Service], log_dir: Path | None = None) -> int:
                 if len(service.restarts) > MAX_RESTARTS_PER_MINUTE:
                     print(f"{service.name} keeps stopping; giving up. See its log.", file=sys.stderr)
                     return 1
-                print(f"{service.name} stopped (exit {service.process.returncode if service.process else '?'}); restarting")
+                print(f"{service.name} stopped unexpectedly; restarting", flush=True)
                 service.start(log_dir)
         return 0
     except (RuntimeError, TimeoutError) as error:

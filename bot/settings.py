@@ -7,6 +7,7 @@ repository named by ``BOT_ENV_FILE`` (lines of ``NAME=value``; the environment w
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,8 +26,8 @@ def _load_env_file() -> None:
             os.environ.setdefault(name.strip(), value.strip().strip('"').strip("'"))
 
 
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
     try:
         return int(value) if value else default
     except ValueError as error:
@@ -45,6 +46,7 @@ class Settings:
     actions_port: int
     web_port: int
     rasa_url: str
+    action_endpoint_url: str
     max_message_chars: int
     rasa_timeout_seconds: int
 
@@ -52,30 +54,49 @@ class Settings:
     def rest_webhook_url(self) -> str:
         return f"{self.rasa_url}/webhooks/rest/webhook"
 
-    @property
-    def action_endpoint_url(self) -> str:
-        return os.environ.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{self.actions_port}/webhook"
+    def as_env(self) -> dict[str, str]:
+        """These settings as environment variables, for the child processes of ``bot run``."""
+        return {
+            "BOT_VAR_DIR": str(self.var_dir),
+            "BOT_MODELS_DIR": str(self.models_dir),
+            "BOT_KNOWLEDGE_FILE": str(self.knowledge_file),
+            "DATABASE_URL": self.database_url,
+            "TRACKER_DATABASE_URL": self.tracker_database_url,
+            "BIND_HOST": self.bind_host,
+            "RASA_PORT": str(self.rasa_port),
+            "ACTIONS_PORT": str(self.actions_port),
+            "WEB_PORT": str(self.web_port),
+            "RASA_URL": self.rasa_url,
+            "ACTION_ENDPOINT_URL": self.action_endpoint_url,
+            "MAX_MESSAGE_CHARS": str(self.max_message_chars),
+            "RASA_TIMEOUT_SECONDS": str(self.rasa_timeout_seconds),
+        }
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Settings from a mapping of environment variables (``get_settings`` uses ``os.environ``)."""
+    var_dir = Path(env.get("BOT_VAR_DIR") or PROJECT_ROOT / "var")
+    database_url = env.get("DATABASE_URL", "")
+    rasa_port = _int(env, "RASA_PORT", 5005)
+    actions_port = _int(env, "ACTIONS_PORT", 5055)
+    return Settings(
+        var_dir=var_dir,
+        models_dir=Path(env.get("BOT_MODELS_DIR") or PROJECT_ROOT / "models"),
+        knowledge_file=Path(env.get("BOT_KNOWLEDGE_FILE") or PROJECT_ROOT / "knowledge" / "kb.yml"),
+        database_url=database_url or f"sqlite:///{var_dir / 'bot.db'}",
+        tracker_database_url=env.get("TRACKER_DATABASE_URL") or database_url or f"sqlite:///{var_dir / 'tracker.db'}",
+        bind_host=env.get("BIND_HOST") or "127.0.0.1",
+        rasa_port=rasa_port,
+        actions_port=actions_port,
+        web_port=_int(env, "WEB_PORT", 8000),
+        rasa_url=(env.get("RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
+        action_endpoint_url=env.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{actions_port}/webhook",
+        max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000),
+        rasa_timeout_seconds=_int(env, "RASA_TIMEOUT_SECONDS", 15),
+    )
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     _load_env_file()
-    var_dir = Path(os.environ.get("BOT_VAR_DIR", PROJECT_ROOT / "var"))
-    database_url = os.environ.get("DATABASE_URL", "")
-    rasa_port = _int("RASA_PORT", 5005)
-    return Settings(
-        var_dir=var_dir,
-        models_dir=Path(os.environ.get("BOT_MODELS_DIR", PROJECT_ROOT / "models")),
-        knowledge_file=Path(os.environ.get("BOT_KNOWLEDGE_FILE", PROJECT_ROOT / "knowledge" / "kb.yml")),
-        database_url=database_url or f"sqlite:///{var_dir / 'bot.db'}",
-        tracker_database_url=os.environ.get("TRACKER_DATABASE_URL")
-        or database_url
-        or f"sqlite:///{var_dir / 'tracker.db'}",
-        bind_host=os.environ.get("BIND_HOST", "127.0.0.1"),
-        rasa_port=rasa_port,
-        actions_port=_int("ACTIONS_PORT", 5055),
-        web_port=_int("WEB_PORT", 8000),
-        rasa_url=os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}").rstrip("/"),
-        max_message_chars=_int("MAX_MESSAGE_CHARS", 1000),
-        rasa_timeout_seconds=_int("RASA_TIMEOUT_SECONDS", 15),
-    )
+    return load_settings(os.environ)

@@ -22,11 +22,32 @@ _LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
 _FOREIGN_SCRIPT = regex.compile(r"[\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}\p{Thai}\p{Cyrillic}\p{Arabic}]")
 _VIETNAMESE_LETTER = regex.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ]|[\p{Latin}][\u0300\u0301\u0303\u0309\u0323]")
 
+# A Vietnamese syllable without its diacritics: onset, vowel group, final consonant.
+_VIETNAMESE_SYLLABLE = regex.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?"
+    r"(?:uye|uya|uyu|uoi|uou|oai|oay|oeo|ieu|yeu|uay|uai|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ye"
+    r"|a|e|i|o|u|y)(?:ch|ng|nh|[cmnpt])?$"
+)
+# Acronyms that appear in Vietnamese questions about the sea and are not syllables.
+_ACRONYMS = frozenset("vms iuu eez ec eu unclos vhf khz mhz mmsi gps sos vneid ok bdbp sdt mrcc gmdss".split())
+
 # Tone marks moved to the "old" placement used by most official texts: hoà -> hòa, thuỷ -> thủy.
 _TONE_PLACEMENT = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
 }
 _TONE_PLACEMENT_RE = regex.compile(r"(?<![qQ])(" + "|".join(_TONE_PLACEMENT) + r")$")
 
@@ -34,20 +55,65 @@ _TONE_PLACEMENT_RE = regex.compile(r"(?<![qQ])(" + "|".join(_TONE_PLACEMENT) + r
 # ("hông" = không, but "hỏng" = broken); teencode only when typed without diacritics. One syllable
 # may expand to several ("ntn" -> như thế nào). Ambiguous forms ("hong", "mo", "dk") are left to the model.
 _DIALECT: dict[str, tuple[str, ...]] = {
-    "răng": ("sao",), "mô": ("dau",), "rứa": ("the",), "hông": ("khong",), "hổng": ("khong",),
-    "chừ": ("gio",), "tê": ("kia",), "mần": ("lam",), "nớ": ("do",), "ghe": ("tau",),
+    "răng": ("sao",),
+    "mô": ("dau",),
+    "rứa": ("the",),
+    "hông": ("khong",),
+    "hổng": ("khong",),
+    "chừ": ("gio",),
+    "tê": ("kia",),
+    "mần": ("lam",),
+    "nớ": ("do",),
+    "ghe": ("tau",),
 }
 _TEENCODE: dict[str, tuple[str, ...]] = {
-    "k": ("khong",), "ko": ("khong",), "kh": ("khong",), "khg": ("khong",), "hok": ("khong",),
-    "hk": ("khong",), "hem": ("khong",), "j": ("gi",), "ji": ("gi",), "z": ("vay",), "zay": ("vay",),
-    "ntn": ("nhu", "the", "nao"), "rang": ("sao",), "rua": ("the",), "ri": ("nay",), "ni": ("nay",),
-    "bn": ("bao", "nhieu"), "bnhieu": ("bao", "nhieu"), "bh": ("bao", "gio"), "bgio": ("bao", "gio"),
-    "dc": ("duoc",), "vs": ("voi",), "ng": ("nguoi",), "tui": ("toi",), "ghe": ("tau",),
-    "sdt": ("so", "dien", "thoai"), "dt": ("dien", "thoai"), "dthoai": ("dien", "thoai"),
-    "tr": ("trieu",), "hl": ("hai", "ly"), "gp": ("giay", "phep"), "bik": ("biet",), "ik": ("di",),
-    "mn": ("moi", "nguoi"), "m": ("met",), "h": ("gio",), "ms": ("moi",), "r": ("roi",),
-    "cx": ("cung",), "trc": ("truoc",), "nc": ("nuoc",), "nx": ("nua",), "bdbp": ("bien", "phong"),
-    "bp": ("bien", "phong"), "nd": ("nghi", "dinh"), "qd": ("quyet", "dinh"), "qh": ("quoc", "hoi"),
+    "k": ("khong",),
+    "ko": ("khong",),
+    "kh": ("khong",),
+    "khg": ("khong",),
+    "hok": ("khong",),
+    "hk": ("khong",),
+    "hem": ("khong",),
+    "j": ("gi",),
+    "ji": ("gi",),
+    "z": ("vay",),
+    "zay": ("vay",),
+    "ntn": ("nhu", "the", "nao"),
+    "rang": ("sao",),
+    "rua": ("the",),
+    "ri": ("nay",),
+    "ni": ("nay",),
+    "bn": ("bao", "nhieu"),
+    "bnhieu": ("bao", "nhieu"),
+    "bh": ("bao", "gio"),
+    "bgio": ("bao", "gio"),
+    "dc": ("duoc",),
+    "vs": ("voi",),
+    "ng": ("nguoi",),
+    "tui": ("toi",),
+    "ghe": ("tau",),
+    "sdt": ("so", "dien", "thoai"),
+    "dt": ("dien", "thoai"),
+    "dthoai": ("dien", "thoai"),
+    "tr": ("trieu",),
+    "hl": ("hai", "ly"),
+    "gp": ("giay", "phep"),
+    "bik": ("biet",),
+    "ik": ("di",),
+    "mn": ("moi", "nguoi"),
+    "m": ("met",),
+    "h": ("gio",),
+    "ms": ("moi",),
+    "r": ("roi",),
+    "cx": ("cung",),
+    "trc": ("truoc",),
+    "nc": ("nuoc",),
+    "nx": ("nua",),
+    "bdbp": ("bien", "phong"),
+    "bp": ("bien", "phong"),
+    "nd": ("nghi", "dinh"),
+    "qd": ("quyet", "dinh"),
+    "qh": ("quoc", "hoi"),
 }
 # "chi" typed without diacritics is dialect "gì" unless a word follows that makes it "chi" (spend).
 _CHI_AS_WORD = {"phi", "tra", "tieu", "cuc", "bo", "nhanh", "tiet", "tien", "ho", "viec", "dung"}
@@ -82,17 +148,21 @@ def has_words(text: str) -> bool:
 
 
 def looks_foreign(text: str) -> bool:
-    """True for text in another script, or Latin text without a single Vietnamese letter or tone mark
-    that is long enough to be a sentence rather than an unaccented Vietnamese question."""
+    """True for text in another language: another script, or Latin-script words most of which cannot
+    be Vietnamese syllables ("tell me a joke"), as opposed to Vietnamese typed without diacritics."""
     if _FOREIGN_SCRIPT.search(text):
         return True
-    nfd = unicodedata.normalize("NFD", text)
-    if _VIETNAMESE_LETTER.search(text) or _VIETNAMESE_LETTER.search(nfd):
+    if _VIETNAMESE_LETTER.search(unicodedata.normalize("NFD", text)) or _VIETNAMESE_LETTER.search(text):
         return False
-    words = [w.lower() for w in regex.findall(r"\p{L}+", text)]
-    english = {"the", "what", "is", "are", "how", "where", "when", "please", "help", "you", "i",
-               "my", "can", "do", "does", "of", "to", "and", "hello", "thanks", "with", "this"}
-    return len(words) >= 3 and sum(w in english for w in words) / len(words) >= 0.3
+    words = [
+        w
+        for w in (fold(w) for w in regex.findall(r"\p{L}+", text))
+        if w not in _TEENCODE and w not in _ACRONYMS and regex.search("[aeiouy]", w)  # not abbreviations
+    ]
+    if len(words) < 3:
+        return False
+    foreign = sum(not _VIETNAMESE_SYLLABLE.match(w) for w in words)
+    return foreign / len(words) >= 0.65
 
 
 def fold(text: str) -> str:
@@ -103,7 +173,7 @@ def fold(text: str) -> str:
 
 
 def normalise_tone_placement(word: str) -> str:
-    """Move a tone mark to the placement used by most official texts (hoà -> hòa, thuỷ -> thủy)."""
+    """Move the tone mark of a lowercase syllable to the usual place (hoà -> hòa, thuỷ -> thủy)."""
     return _TONE_PLACEMENT_RE.sub(lambda m: _TONE_PLACEMENT[m.group(1)], unicodedata.normalize("NFC", word))
 
 

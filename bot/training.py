@@ -58,14 +58,26 @@ def train(force: bool = False, config: str = "config.yml") -> Path:
     """Return the model for the current inputs, training it first if it does not exist yet."""
     target = model_path(config)
     if target.exists() and not force:
-        print(f"Model is up to date: {target.relative_to(PROJECT_ROOT) if target.is_relative_to(PROJECT_ROOT) else target}")
+        print(f"Model is up to date: {target.name}")
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     print(f"Training {target.name} (the data or the pipeline changed)...", flush=True)
     command = [
-        sys.executable, "-m", "rasa", "train",
-        "--config", config, "--domain", "domain.yml", "--data", "nlu", "stories",
-        "--out", str(target.parent), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        config,
+        "--domain",
+        "domain.yml",
+        "--data",
+        "nlu",
+        "stories",
+        "--out",
+        str(target.parent),
+        "--fixed-model-name",
+        target.name.removesuffix(".tar.gz"),
     ]
     subprocess.run(command, cwd=PROJECT_ROOT, env=quiet_tensorflow_env(), check=True)
     _remove_old_models(target, Path(config).stem)

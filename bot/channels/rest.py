@@ -85,9 +85,7 @@ class RestInput(InputChannel):
                 return response.json({"error": "the body must be valid JSON"}, status=400)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(
-                    UserMessage(text, collector, sender, input_channel=channel, metadata=metadata)
-                )
+                await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
             except CancelledError:
                 logger.error("Timed out handling a message from %s", sender)
             except Exception:  # the conversation must go on; Rasa logs the details

@@ -57,6 +57,9 @@ class KnowledgeBase:
     def by_intent(self, intent: str) -> Entry | None:
         return self._by_intent.get(intent)
 
+    def by_id(self, entry_id: str) -> Entry | None:
+        return self._by_intent.get(INTENT_PREFIX + entry_id)
+
     @cached_property
     def _by_intent(self) -> dict[str, Entry]:
         return {entry.intent: entry for entry in self.entries}
@@ -104,9 +107,7 @@ def parse_knowledge(data: object) -> KnowledgeBase:
     for entry in entries:
         for question in entry.questions:
             if question.lower() in owner and owner[question.lower()] != entry.id:
-                raise KnowledgeError(
-                    f"question {question!r} is in both {owner[question.lower()]!r} and {entry.id!r}"
-                )
+                raise KnowledgeError(f"question {question!r} is in both {owner[question.lower()]!r} and {entry.id!r}")
             owner[question.lower()] = entry.id
     return KnowledgeBase(topics=topics, entries=entries)
 

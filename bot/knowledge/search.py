@@ -10,21 +10,24 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.knowledge.base import Entry, KnowledgeBase
 from bot.text import folded_terms
 
 # Words that carry no topic: question words, particles, pronouns (folded).
 STOPWORDS = frozenset(
-    """a ah anh ban bao ba bi biet bot cac cai cho chi chu co con cua cung da dang de den di do duoc
-    em gi gio hay hoi ha khi khong la lam len ma minh moi muon nao nay neu nhe nhieu nhu nhung no
-    nua o oi phai ra roi sao se tai the thi thoi tren toi tu va vay ve vi voi xin ah a""".split()
+    (
+        "a ah anh ba ban bao bi biet bot cac cai cho chi chu co con cua cung da dang de den di do duoc em gi gio"
+        " ha hay hoi khi khong la lam len ma minh moi muon nao nay neu nhe nhieu nhu nhung no nua o oi phai ra"
+        " roi sao se tai the thi thoi tren toi tu va vay ve vi voi xin"
+    ).split()
 )
 
 
 def _terms(text: str) -> list[str]:
     words = [w for w in folded_terms(text) if w not in STOPWORDS]
-    return words + [f"{a}_{b}" for a, b in zip(words, words[1:])]
+    return words + [f"{a}_{b}" for a, b in pairwise(words)]
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class KnowledgeSearch:
     def search(self, query: str, limit: int = 3) -> list[Hit]:
         terms = set(_terms(query))
         hits = []
-        for entry, doc, length in zip(self._entries, self._docs, self._lengths):
+        for entry, doc, length in zip(self._entries, self._docs, self._lengths, strict=True):
             score = 0.0
             for term in terms & doc.keys():
                 tf = doc[term]

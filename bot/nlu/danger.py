@@ -9,9 +9,8 @@ still answer an information question such as "thấy tàu khác bị chìm có p
 
 from __future__ import annotations
 
-from typing import Any
-
 import unicodedata
+from typing import Any
 
 import regex
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -28,16 +27,31 @@ OVERRIDE_KEY = "danger_override"
 
 # Patterns over the folded, teencode-normalised words of the message, joined by single spaces.
 _DANGER_PATTERNS = [
-    r"\bsos\b", r"\bmayday\b", r"^(cuu\s*)+$", r"\bcuu (voi|toi|tau|chung|cuu|em|anh|minh|nguoi|giup)\b",
+    r"\bsos\b",
+    r"\bmayday\b",
+    r"^(cuu\s*)+$",
+    r"\bcuu (voi|toi|tau|chung|cuu|em|anh|minh|nguoi|giup)\b",
     r"\bgiup (voi|toi|tau) (gap|di)\b",
-    r"\b(dang|sap|bi|da) chim\b", r"\bchim (tau|roi|mat|xuong)\b", r"\btau (dang |sap |bi )?chim\b",
-    r"\bnuoc (vao|tran vao|ngap) (tau|khoang|ham|may)\b", r"\b(bi |tau )?thung (tau|day|vo|khoang)\b",
-    r"\b(bi|boc) chay\b", r"\bchay (lon|du|ca|het|ham|khoang|may)\b", r"\bhoa hoan\b",
-    r"\b(roi|rot|nga|te|bi song cuon) (xuong )?(bien|nuoc)\b", r"\bnguoi (roi|rot|nga|te)\b",
-    r"\b(hong|chet|tat) may\b.*\b(bao|song|gio|troi)\b", r"\b(bao|song|gio)\b.*\b(hong|chet) may\b",
-    r"\btroi dat\b", r"\bdam (vao|va|chim)\b", r"\bva cham\b.*\b(tau|thung|chim)\b",
+    r"\b(dang|sap|bi|da) chim\b",
+    r"\bchim (tau|roi|mat|xuong)\b",
+    r"\btau (dang |sap |bi )?chim\b",
+    r"\bnuoc (vao|tran vao|ngap) (tau|khoang|ham|may)\b",
+    r"\b(bi |tau )?thung (tau|day|vo|khoang)\b",
+    r"\b(bi|boc) chay\b",
+    r"\bchay (lon|du|ca|het|ham|khoang|may)\b",
+    r"\bhoa hoan\b",
+    r"\b(roi|rot|nga|te|bi song cuon) (xuong )?(bien|nuoc)\b",
+    r"\bnguoi (roi|rot|nga|te)\b",
+    r"\b(hong|chet|tat) may\b.*\b(bao|song|gio|troi)\b",
+    r"\b(bao|song|gio)\b.*\b(hong|chet) may\b",
+    r"\btroi dat\b",
+    r"\bdam (vao|va|chim)\b",
+    r"\bva cham\b.*\b(tau|thung|chim)\b",
     r"\b(bi thuong|chay mau|bat tinh|ngat xiu|gay chan|gay tay) (nang|qua|roi)?\b",
-    r"\bgap nan\b.*\b(roi|dang|ngay|gap|cuu)\b", r"\bdang gap nan\b", r"\blat tau\b", r"\btau (bi )?lat\b",
+    r"\bgap nan\b.*\b(roi|dang|ngay|gap|cuu)\b",
+    r"\bdang gap nan\b",
+    r"\blat tau\b",
+    r"\btau (bi )?lat\b",
 ]
 _DANGER_RE = regex.compile("|".join(f"(?:{p})" for p in _DANGER_PATTERNS))
 

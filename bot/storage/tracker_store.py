@@ -21,9 +21,7 @@ from bot.storage.engine import configure_sqlite, ensure_sqlite_folder
 class SettingsTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` on the database named by the project's settings."""
 
-    def __init__(
-        self, domain: Domain | None = None, event_broker: EventBroker | None = None, **_: Any
-    ) -> None:
+    def __init__(self, domain: Domain | None = None, event_broker: EventBroker | None = None, **_: Any) -> None:
         url = make_url(get_settings().tracker_database_url)
         ensure_sqlite_folder(url)
         super().__init__(

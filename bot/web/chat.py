@@ -31,7 +31,7 @@ async def chat_message(request: web.Request) -> web.Response:
     try:
         body = await request.json()
     except (ValueError, aiohttp.ContentTypeError):
-        return web.json_response({"error": "the body must be JSON: {\"message\": \"...\"}"}, status=400)
+        return web.json_response({"error": 'the body must be JSON: {"message": "..."}'}, status=400)
     if not isinstance(body, dict) or not isinstance(body.get("message", ""), str):
         return web.json_response({"error": "'message' must be a string"}, status=400)
     visitor = request.cookies.get(VISITOR_COOKIE, "")

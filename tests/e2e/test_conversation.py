@@ -1,0 +1,132 @@
+"""The assistant through Rasa's REST channel and the web chat, with the trained model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+
+import httpx
+import pytest
+
+from bot.knowledge.base import knowledge
+from bot.settings import Settings
+
+pytestmark = pytest.mark.e2e
+
+
+def ask(settings: Settings, text: object, sender: str | None = None) -> list[dict]:
+    body = {"sender": sender or uuid.uuid4().hex, "message": text}
+    response = httpx.post(settings.rest_webhook_url, json=body, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def texts(replies_: list[dict]) -> list[str]:
+    return [r.get("text") or "" for r in replies_]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Lãnh hải Việt Nam rộng bao nhiêu hải lý?",
+        "lanh hai viet nam rong bao nhieu hai ly",
+        "la\u0303nh ha\u0309i ro\u0323ng bao nhie\u0302u",  # NFD, as some phones send it
+    ],
+)
+def test_a_fact_question_gets_its_answer_and_source_in_one_message(stack, question):
+    assert texts(ask(stack, question)) == [knowledge().by_id("lanh_hai_rong").render()]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("ghe 15 met co phai lap may giam sat hanh trinh k", "vms_tau_nao_phai_lap"),
+        ("răng phải bật VMS 24/24?", "vms_bat_24_24"),
+        ("so dien thoai trung tam cuu nan hang hai da nang", "so_dien_thoai_cuu_nan_hang_hai"),
+    ],
+)
+def test_dialect_and_teencode_questions_are_understood(stack, question, entry):
+    assert knowledge().by_id(entry).render() in texts(ask(stack, question))
+
+
+@pytest.mark.parametrize(
+    "message", ["cuu voi tau chim", "SOS", "Ghe tui đang cháy ngoài khơi Sa Huỳnh", "co nguoi roi xuong bien"]
+)
+def test_an_emergency_gets_the_rescue_contacts_first(stack, message):
+    first = texts(ask(stack, message))[0]
+    for contact in ("112", "7903 kHz", "kênh 16 VHF", "0236.3924.957"):
+        assert contact in first
+
+
+def test_a_question_about_danger_gets_contacts_then_the_answer(stack):
+    answer = knowledge().by_id("thay_tau_khac_gap_nan_co_phai_cuu").render()
+    got = texts(ask(stack, "Thấy tàu khác bị chìm thì tôi có bắt buộc phải cứu không?"))
+    assert "112" in got[0] and got[-1] == answer
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "   ",
+        "😀🌊🐟",
+        "?!?",
+        "cá " * 2000,
+        "<script>alert('x')</script>",
+        "\x00\x07\x1b[31m",
+        "a" * 5000,
+        "What is the weather tomorrow please?",
+        "今天天气怎么样",
+    ],
+)
+def test_bad_input_gets_a_polite_reply_and_the_conversation_goes_on(stack, message):
+    sender = uuid.uuid4().hex
+    got = texts(ask(stack, message, sender))
+    assert got and all(got)
+    assert not any("Traceback" in t or "<script>" in t for t in got)
+    assert knowledge().by_id("lanh_hai_rong").render() in texts(ask(stack, "lanh hai rong bao nhieu", sender))
+
+
+def test_messages_without_words_are_told_what_to_do(stack):
+    assert "Tôi chưa thấy câu hỏi" in texts(ask(stack, "   "))[0]
+
+
+@pytest.mark.parametrize("message", ["What is the territorial sea of Vietnam? Please explain", "今天天气怎么样"])
+def test_another_language_is_told_we_speak_vietnamese(stack, message):
+    (reply,) = texts(ask(stack, message))
+    assert "chỉ hiểu tiếng Việt" in reply and "only understand Vietnamese" in reply
+
+
+@pytest.mark.parametrize(
+    ("content", "status"),
+    [
+        (b"{not json", 400),
+        (b"[1, 2]", 400),
+        (b'{"message": "hi"}', 400),
+        (b'{"sender": "a", "message": 5}', 400),
+        (b'{"sender": "a", "message": "' + b"x" * 100_000 + b'"}', 413),
+    ],
+)
+def test_malformed_requests_get_a_clear_4xx(stack, content, status):
+    response = httpx.post(stack.rest_webhook_url, content=content, headers={"Content-Type": "application/json"})
+    assert response.status_code == status
+    if status == 400:
+        assert "error" in response.json()
+
+
+def test_the_web_chat_page_and_its_api(stack):
+    base = f"http://127.0.0.1:{stack.web_port}"
+    page = httpx.get(base + "/")
+    assert page.status_code == 200 and "Trợ lý biển đảo" in page.text
+    with httpx.Client(base_url=base) as client:
+        first = client.post("/api/chat", json={"message": "lanh hai rong bao nhieu"})
+        assert first.status_code == 200 and "visitor" in first.cookies
+        assert knowledge().by_id("lanh_hai_rong").render() in texts(first.json()["replies"])
+        assert client.post("/api/chat", content=b"nope").status_code == 400
+        assert client.post("/api/chat", json={"message": ["x"]}).status_code == 400
+
+
+def test_the_bot_command_is_installed():
+    result = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True)
+    assert "train" in result.stdout and "run" in result.stdout
