@@ -1,0 +1,123 @@
+"""`make bench`: accuracy on the held-out questions and latency through the REST channel, for our
+pipeline and for a stock Rasa pipeline trained on the same data, in the same run.
+
+    .venv/bin/python -m benchmarks.run [--data tests/heldout/questions.yml] [--per-sender 20]
+
+The held-out file was written from the fact sheet by someone who never saw the training data, and is
+never used for training or tuning. Results go to benchmarks/results/ (JSON) and to stdout (Markdown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.answers import Judge, ask_all, summarise
+from benchmarks.latency import load, resident_memory_mb
+from benchmarks.nlu_eval import parse_all, score
+from benchmarks.questions import STYLES, Question, load_questions
+from bot.knowledge.base import knowledge
+from bot.services import core_services, launched
+from bot.settings import PROJECT_ROOT, load_settings
+from bot.training import train
+
+PIPELINES = {"ours": "config.yml", "stock": "benchmarks/config_stock.yml"}
+RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure_through_rest(model: Path, questions: list[Question], per_sender: int) -> dict:
+    var_dir = Path(tempfile.mkdtemp(prefix="bench-"))
+    env = {**os.environ, "BOT_VAR_DIR": str(var_dir), "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port())}
+    env.pop("DATABASE_URL", None)
+    env.pop("TRACKER_DATABASE_URL", None)
+    settings = load_settings(env)
+    services = core_services(settings, model)
+    with launched(services, var_dir / "logs"):
+        replies = asyncio.run(ask_all(settings.rest_webhook_url, questions))
+        answers = summarise(questions, replies, Judge(knowledge()))
+        texts = [q.text for q in questions]
+        asyncio.run(load(settings.rest_webhook_url, texts, 4, 10))  # warm-up
+        latency = [
+            asyncio.run(load(settings.rest_webhook_url, texts, 1, per_sender * 5)),
+            asyncio.run(load(settings.rest_webhook_url, texts, 20, per_sender)),
+        ]
+        rasa = next(s for s in services if s.name == "rasa")
+        assert rasa.process is not None
+        memory = resident_memory_mb(rasa.process.pid)
+    return {"answers": answers, "latency": latency, "memory": memory}
+
+
+def rate(counts: dict[str, int], key: str = "correct") -> str:
+    total = sum(counts.values())
+    return f"{100 * counts.get(key, 0) / total:.1f}% ({counts.get(key, 0)}/{total})" if total else "–"
+
+
+def markdown(results: dict) -> str:
+    lines = ["| pipeline | measure | " + " | ".join(STYLES) + " | all fact questions | emergency | out of scope |"]
+    lines.append("|---" * (len(STYLES) + 5) + "|")
+    for name in PIPELINES:
+        for level, label in (("nlu", "intent correct"), ("answers", "answer correct"), ("answers", "wrong answer")):
+            data = results[name]["nlu"] if level == "nlu" else results[name]["rest"]["answers"]
+            key = "wrong" if label == "wrong answer" else "correct"
+            facts = {}
+            for style in STYLES:
+                for verdict, n in data["by_style"].get(style, {}).items():
+                    facts[verdict] = facts.get(verdict, 0) + n
+            row = [rate(data["by_style"].get(style, {}), key) for style in STYLES]
+            kinds = data["by_kind"]
+            lines.append(
+                f"| {name} | {label} | " + " | ".join(row) + f" | {rate(facts, key)} | "
+                f"{rate(kinds.get('emergency', {}), key)} | {rate(kinds.get('out_of_scope', {}), key)} |"
+            )
+    lines += ["", "| pipeline | senders | messages | p50 ms | p95 ms | p99 ms | msg/s | errors | Rasa RSS MB (peak) |"]
+    lines.append("|---" * 9 + "|")
+    for name in PIPELINES:
+        rest = results[name]["rest"]
+        for run in rest["latency"]:
+            lines.append(
+                f"| {name} | {run['senders']} | {run['messages']} | {run['p50_ms']} | {run['p95_ms']} | "
+                f"{run['p99_ms']} | {run['messages_per_second']} | {run['errors']} | "
+                f"{rest['memory']['rss_mb']} ({rest['memory']['peak_rss_mb']}) |"
+            )
+    ours, stock = (results[n]["rest"]["latency"][1]["p95_ms"] for n in PIPELINES)
+    lines.append(f"\np95 at 20 senders, ours / stock: {ours / stock:.2f}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=PROJECT_ROOT / "tests" / "heldout" / "questions.yml")
+    parser.add_argument("--per-sender", type=int, default=20, help="messages per sender at 20 senders")
+    args = parser.parse_args()
+    questions = load_questions(args.data)
+    models = {name: train(config=config) for name, config in PIPELINES.items()}
+    results: dict = {"date": time.strftime("%Y-%m-%d %H:%M"), "data": str(args.data), "cpus": os.cpu_count()}
+    for name, model in models.items():
+        nlu = score(questions, parse_all(model, questions))
+        nlu.pop("mistakes")
+        results[name] = {"model": model.name, "nlu": nlu}
+    for name, model in models.items():
+        rest = measure_through_rest(model, questions, args.per_sender)
+        rest["answers"].pop("mistakes")
+        results[name]["rest"] = rest
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    out = RESULTS_DIR / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(markdown(results))
+    print(f"\nFull results: {out.relative_to(PROJECT_ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
