@@ -17,12 +17,16 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_run(_: argparse.Namespace) -> int:
-    from bot.services import core_services, supervise, web_service
+    from bot.publications.build import build_all
+    from bot.services import core_services, gateway_services, supervise, web_service
+    from bot.storage.db import upgrade
     from bot.training import train
 
     settings = get_settings()
     model = train()
-    services = [*core_services(settings, model), web_service(settings)]
+    upgrade()
+    build_all()
+    services = [*core_services(settings, model), web_service(settings), *gateway_services(settings)]
     print(
         f"Web chat: http://localhost:{settings.web_port}/   "
         f"REST: http://localhost:{settings.rasa_port}/webhooks/rest/webhook   logs: {settings.var_dir / 'logs'}",
@@ -36,6 +40,40 @@ def cmd_web(_: argparse.Namespace) -> int:
 
     serve()
     return 0
+
+
+def cmd_telegram(_: argparse.Namespace) -> int:
+    from bot.gateways.telegram import run
+
+    settings = get_settings()
+    if not settings.telegram_bot_token:
+        print("Set TELEGRAM_BOT_TOKEN to run the Telegram gateway.", file=sys.stderr)
+        return 2
+    run(settings)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from bot.storage.db import upgrade
+
+    upgrade()
+    print("Database schema is up to date.")
+    return 0
+
+
+def cmd_publications(args: argparse.Namespace) -> int:
+    from bot.publications.build import build_all, missing_files
+    from bot.publications.catalogue import catalogue
+
+    if args.action == "build":
+        for path in build_all():
+            print(f"built {path}")
+    for publication in catalogue():
+        print(f"{publication.id:24} {publication.title}  ({publication.file})")
+    missing = missing_files()
+    for line in missing:
+        print(f"missing file: {line}", file=sys.stderr)
+    return 1 if missing else 0
 
 
 def cmd_kb_check(_: argparse.Namespace) -> int:
@@ -67,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--config", default="config.yml", help="pipeline configuration (default: config.yml)")
     add("run", cmd_run, "Train if needed, then start Rasa, the action server, the web app and gateways.")
     add("web", cmd_web, "Serve the web chat (and dashboard) only.")
+    add("telegram", cmd_telegram, "Run the Telegram gateway only (long polling, or webhook if configured).")
+    database = add("db", cmd_db, "Manage the application database.")
+    database.add_argument("action", choices=["upgrade"], help="upgrade: apply schema migrations")
+    publications = add("publications", cmd_publications, "List the publications, or build the handbooks.")
+    publications.add_argument("action", nargs="?", default="list", choices=["list", "build"])
     kb = add("kb", cmd_kb_check, "Check the knowledge file and summarise it by topic.")
     kb.add_argument("action", nargs="?", default="check", choices=["check"])
     return parser

@@ -10,3 +10,88 @@ DONT_KNOW = (
 )
 
 TRY_AGAIN = "Hệ thống đang bận, bà con thử lại sau ít phút nhé. Nếu đang gặp nguy hiểm, gọi ngay 112."
+
+SENDING_PUBLICATION = "Gửi bà con tài liệu: {title}."
+
+WHICH_PUBLICATION = "Bà con muốn nhận tài liệu nào? Bấm vào tên tài liệu:"
+
+# ---- gateways (Telegram, Zalo): welcome, consent, personal data -----------------------------------
+
+WELCOME = (
+    "Chào bà con! Tôi là Trợ lý biển đảo. Tôi trả lời về luật biển, luật thủy sản, an toàn trên biển và "
+    "chính sách hỗ trợ ngư dân (mỗi câu trả lời có ghi nguồn văn bản), gửi tài liệu khi bà con cần, và gửi "
+    "tin cảnh báo bão, tin pháp luật cho người đăng ký. Cứ gõ câu hỏi, có dấu hay không dấu đều được. "
+    "Khẩn cấp trên biển: gọi ngay 112."
+)
+
+# Shown before consent and stored with it: purpose, what is kept, the person's rights (Law 91/2025/QH15).
+CONSENT = (
+    "Bà con có muốn nhận tin (cảnh báo bão, cấm biển, pháp luật, chính sách hỗ trợ) không?\n"
+    "Để gửi tin, chúng tôi lưu: mã tài khoản {channel} của bà con, tên hiển thị, khu vực và chủ đề bà con "
+    "chọn, thời điểm đồng ý. Dữ liệu chỉ dùng để gửi tin của chương trình thông tin, tuyên truyền biển đảo "
+    "(cơ quan thông tin, truyền thông của tỉnh và Bộ đội Biên phòng tỉnh), không chia sẻ cho ai khác. "
+    "Bà con xem dữ liệu bằng /dulieu, ngừng nhận tin bằng /stop, xóa dữ liệu bằng /xoadulieu, bất cứ lúc nào."
+)
+CONSENT_YES = "Đồng ý nhận tin"
+CONSENT_NO = "Không, chỉ hỏi đáp"
+NO_CONSENT = "Dạ, tôi sẽ không gửi tin. Bà con vẫn hỏi đáp và xin tài liệu bình thường. Đổi ý thì gõ /start."
+ASK_AREA = "Bà con ở xã, phường hay đặc khu nào? Bấm chọn bên dưới, hoặc gõ tên (tên cũ cũng được, ví dụ: Phổ Thạnh)."
+ASK_AREA_TYPED = "Bà con gõ tên xã, phường hay đặc khu nơi mình ở (tên cũ cũng được, ví dụ: Phổ Thạnh, Bình Châu)."
+AREA_NOT_FOUND = "Tôi chưa tìm thấy khu vực đó. Bà con gõ lại tên xã (ví dụ: Sa Huỳnh, Lý Sơn) hoặc bấm chọn."
+OTHER_AREA = "Nơi khác"
+ASK_TOPICS = 'Bà con muốn nhận tin về chủ đề nào? Bấm để chọn hoặc bỏ chọn, xong thì bấm "Xong".'
+TOPICS_DONE = "Xong"
+SUBSCRIBED = "Đã đăng ký nhận tin. Khu vực: {area}. Chủ đề: {topics}. Ngừng nhận tin: gõ /stop."
+NO_TOPIC_CHOSEN = 'Bà con chưa chọn chủ đề nào. Bấm ít nhất một chủ đề rồi bấm "Xong".'
+UNSUBSCRIBED = "Đã ngừng gửi tin cho bà con. Bà con vẫn hỏi đáp bình thường. Muốn nhận tin lại, gõ /start."
+NOT_SUBSCRIBED = "Bà con chưa đăng ký nhận tin. Muốn nhận tin, gõ /start."
+RESUBSCRIBE = "Đăng ký lại"
+
+MY_DATA = (
+    "Dữ liệu chúng tôi lưu về bà con:\n"
+    "- Kênh: {channel}, mã tài khoản: {user_id}\n"
+    "- Tên hiển thị: {name}\n"
+    "- Nhận tin: {status}\n"
+    "- Khu vực: {area}\n"
+    "- Chủ đề: {topics}\n"
+    "- Đồng ý nhận tin lúc: {consent_at}\n"
+    "- Nội dung đã đồng ý: {consent_text}\n"
+    "- Rút lại đồng ý lúc: {withdrawn_at}\n"
+    "- Lần đầu nhắn: {created_at}; lần cuối: {last_seen_at}\n"
+    "- Số tài liệu đã nhận: {publications}\n"
+    "- Số câu hỏi lưu trong lịch sử hỏi đáp: {messages}\n"
+    "Xóa toàn bộ dữ liệu: gõ /xoadulieu."
+)
+STATUS_NAMES = {
+    "pending": "chưa đăng ký",
+    "active": "đang nhận tin",
+    "unsubscribed": "đã ngừng nhận tin",
+    "blocked": "đã chặn bot",
+}
+CONFIRM_DELETE = (
+    "Bà con chắc chắn muốn xóa toàn bộ dữ liệu của mình (đăng ký nhận tin, mã tài khoản, lịch sử hỏi đáp)? "
+    "Không thể khôi phục. Số liệu thống kê chung (không gắn với bà con) vẫn được giữ."
+)
+DELETE_YES = "Xóa dữ liệu"
+DELETE_NO = "Không xóa"
+DELETED = "Đã xóa toàn bộ dữ liệu của bà con. Cảm ơn bà con đã dùng Trợ lý biển đảo."
+NOT_DELETED = "Dạ, dữ liệu vẫn giữ nguyên."
+
+CONTACTS = (
+    "Liên hệ khi cần:\n"
+    "- Khẩn cấp, cứu nạn: gọi 112 (miễn phí, cả nước).\n"
+    "- Trên máy bộ đàm: tần số 7903 kHz (đài duyên hải trực 24/24), kênh 16 VHF.\n"
+    "- Trung tâm cứu nạn hàng hải khu vực Đà Nẵng: 0236.3924.957; Việt Nam (24/24): 024.3768.3050.\n"
+    "- Đồn biên phòng gần nhất: số đường dây nóng in trên móc khóa, bảng niêm yết của đồn.\n"
+    "Nguồn: Nghị định 200/2025/NĐ-CP (số 112); Trung tâm Phối hợp tìm kiếm, cứu nạn hàng hải Việt Nam."
+)
+NOT_UNDERSTOOD_KIND = (
+    "Tôi chỉ đọc được tin nhắn chữ. Bà con gõ câu hỏi bằng chữ nhé (có dấu hay không dấu đều được). "
+    "Khẩn cấp: gọi ngay 112."
+)
+LOCATION_RECEIVED = "Cảm ơn bà con đã gửi vị trí. Tôi chưa đọc được vị trí; bà con chọn khu vực bên dưới nhé."
+UNKNOWN_COMMAND = "Tôi không hiểu lệnh này. Các lệnh: /start, /help, /tailieu, /lienhe, /dulieu, /xoadulieu, /stop."
+TOO_FAST = "Bà con gửi nhanh quá, chờ một chút rồi gửi tiếp nhé."
+SUBSCRIBE_ON_MESSENGER = (
+    "Để nhận tin cảnh báo bão, tin pháp luật, bà con nhắn cho trợ lý trên Telegram hoặc Zalo và gõ /start."
+)

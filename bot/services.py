@@ -118,6 +118,15 @@ def web_service(settings: Settings, extra_env: dict[str, str] | None = None) -> 
     )
 
 
+def gateway_services(settings: Settings, extra_env: dict[str, str] | None = None) -> list[Service]:
+    """The messaging gateways whose tokens are set."""
+    env = service_env(settings, extra_env)
+    services = []
+    if settings.telegram_bot_token:
+        services.append(Service("telegram", [sys.executable, "-m", "bot", "telegram"], env))
+    return services
+
+
 def wait_until_ready(services: list[Service], timeout: float = 180.0) -> None:
     """Block until every service answers its ready URL; raise if one dies or time runs out."""
     deadline = time.monotonic() + timeout

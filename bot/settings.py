@@ -49,6 +49,12 @@ class Settings:
     action_endpoint_url: str
     max_message_chars: int
     rasa_timeout_seconds: int
+    pseudonym_key: str
+    telegram_bot_token: str
+    telegram_api_url: str
+    telegram_webhook_url: str
+    telegram_webhook_secret: str
+    telegram_webhook_port: int
 
     @property
     def rest_webhook_url(self) -> str:
@@ -70,6 +76,12 @@ class Settings:
             "ACTION_ENDPOINT_URL": self.action_endpoint_url,
             "MAX_MESSAGE_CHARS": str(self.max_message_chars),
             "RASA_TIMEOUT_SECONDS": str(self.rasa_timeout_seconds),
+            "PSEUDONYM_KEY": self.pseudonym_key,
+            "TELEGRAM_BOT_TOKEN": self.telegram_bot_token,
+            "TELEGRAM_API_URL": self.telegram_api_url,
+            "TELEGRAM_WEBHOOK_URL": self.telegram_webhook_url,
+            "TELEGRAM_WEBHOOK_SECRET": self.telegram_webhook_secret,
+            "TELEGRAM_WEBHOOK_PORT": str(self.telegram_webhook_port),
         }
 
 
@@ -93,6 +105,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         action_endpoint_url=env.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{actions_port}/webhook",
         max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000),
         rasa_timeout_seconds=_int(env, "RASA_TIMEOUT_SECONDS", 15),
+        pseudonym_key=env.get("PSEUDONYM_KEY", ""),
+        telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", ""),
+        telegram_api_url=env.get("TELEGRAM_API_URL") or "https://api.telegram.org/bot",
+        telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", ""),
+        telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+        telegram_webhook_port=_int(env, "TELEGRAM_WEBHOOK_PORT", 8443),
     )
 
 

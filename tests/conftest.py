@@ -1,23 +1,38 @@
 """Shared fixtures. End-to-end tests start the real processes (Rasa with the trained model, the
-action server, the web app) on free ports with a temporary database, exactly as `bot run` does."""
+action server, the web app, the gateways) on free ports with a temporary database, as `bot run` does."""
 
 from __future__ import annotations
 
 import os
 import socket
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 
-from bot.services import core_services, launched, web_service
+from bot.publications.build import build_all
+from bot.services import Service, core_services, launched, web_service
 from bot.settings import Settings, load_settings
+from bot.storage.db import make_engine, upgrade
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    services: dict[str, Service]
+    log_dir: Path
+    db: Engine  # the application database, for assertions
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {**self.settings.as_env(), **extra}
 
 
 @pytest.fixture(scope="session")
@@ -28,17 +43,22 @@ def model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Rasa + action server + web app, answering on free ports, for the whole test session."""
     var_dir = tmp_path_factory.mktemp("var")
     env = {
         **os.environ,
         "BOT_VAR_DIR": str(var_dir),
+        "DATABASE_URL": os.environ.get("TEST_DATABASE_URL", ""),
+        "TRACKER_DATABASE_URL": "",
         "RASA_PORT": str(free_port()),
         "ACTIONS_PORT": str(free_port()),
         "WEB_PORT": str(free_port()),
+        "PSEUDONYM_KEY": "test-pseudonym-key",
     }
     settings = load_settings(env)
+    upgrade(settings.database_url)
+    build_all()
     services = [*core_services(settings, model), web_service(settings)]
     with launched(services, var_dir / "logs"):
-        yield settings
+        yield Stack(settings, {s.name: s for s in services}, var_dir / "logs", make_engine(settings.database_url))

@@ -10,14 +10,13 @@ import httpx
 import pytest
 
 from bot.knowledge.base import knowledge
-from bot.settings import Settings
 
 pytestmark = pytest.mark.e2e
 
 
-def ask(settings: Settings, text: object, sender: str | None = None) -> list[dict]:
+def ask(stack, text: object, sender: str | None = None) -> list[dict]:
     body = {"sender": sender or uuid.uuid4().hex, "message": text}
-    response = httpx.post(settings.rest_webhook_url, json=body, timeout=30)
+    response = httpx.post(stack.settings.rest_webhook_url, json=body, timeout=30)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -109,14 +108,16 @@ def test_another_language_is_told_we_speak_vietnamese(stack, message):
     ],
 )
 def test_malformed_requests_get_a_clear_4xx(stack, content, status):
-    response = httpx.post(stack.rest_webhook_url, content=content, headers={"Content-Type": "application/json"})
+    response = httpx.post(
+        stack.settings.rest_webhook_url, content=content, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == status
     if status == 400:
         assert "error" in response.json()
 
 
 def test_the_web_chat_page_and_its_api(stack):
-    base = f"http://127.0.0.1:{stack.web_port}"
+    base = f"http://127.0.0.1:{stack.settings.web_port}"
     page = httpx.get(base + "/")
     assert page.status_code == 200 and "Trợ lý biển đảo" in page.text
     with httpx.Client(base_url=base) as client:

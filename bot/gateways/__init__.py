@@ -1,0 +1,1 @@
+"""Gateways between messaging platforms (Telegram, Zalo) and the assistant."""

@@ -1,0 +1,217 @@
+"""What every messaging gateway does, whatever the platform: commands, the subscription dialogue,
+personal data requests, flood control, and forwarding questions to the assistant.
+
+A platform adapter (telegram.py, zalo.py) turns its updates into ``Incoming`` and sends back the
+``OutMessage``s this returns. Buttons whose payload starts with ``#`` belong to the gateway (consent,
+area, topics, deletion); others (``/kb_...``) go to the assistant like typed text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot import replies, subscribers
+from bot.areas import areas, by_key, match_area
+from bot.channels.render import Button, OutMessage, render
+from bot.channels.types import ChannelType
+from bot.gateways.throttle import FloodGuard
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.storage.models import Subscriber, SubscriberStatus
+from bot.text import fold
+
+logger = logging.getLogger(__name__)
+
+# Commands, typed with or without "/" and diacritics ("/dulieu", "dữ liệu của tôi").
+COMMANDS = {
+    "start": "start", "bat dau": "start", "dang ky nhan tin": "start",
+    "stop": "stop", "huy dang ky": "stop", "ngung nhan tin": "stop",
+    "help": "help", "huong dan": "help",
+    "tailieu": "tailieu", "tai lieu": "tailieu",
+    "lienhe": "lienhe", "lien he": "lienhe",
+    "dulieu": "dulieu", "du lieu": "dulieu", "du lieu cua toi": "dulieu", "xem du lieu": "dulieu",
+    "xoadulieu": "xoadulieu", "xoa du lieu": "xoadulieu",
+}  # fmt: skip
+# Commands answered by the assistant itself, as intents.
+ASSISTANT_COMMANDS = {"help": "/help", "tailieu": "/request_publication"}
+# Button payloads that go to the assistant: knowledge answers and publications.
+ASSISTANT_PAYLOAD = re.compile(r"^/(kb_[a-z0-9_]+|request_publication(\{.*\})?)$")
+# The areas offered as buttons where a channel allows few buttons (others are typed).
+FEATURED_AREAS = ("ly_son", "sa_huynh", "binh_son", "dong_son")
+
+
+@dataclass(frozen=True)
+class Incoming:
+    user_id: str
+    text: str = ""
+    display_name: str | None = None
+    kind: str = "text"  # text | location | other (photo, voice, sticker, file, contact...)
+
+
+def command_of(text: str) -> str | None:
+    key = " ".join(fold(text).strip().lstrip("/").split("@")[0].split())
+    return COMMANDS.get(key)
+
+
+class Gateway:
+    def __init__(self, channel: ChannelType, rasa: RasaClient, flood: FloodGuard | None = None) -> None:
+        self.channel = channel
+        self.rasa = rasa
+        self.flood = flood or FloodGuard()
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def handle(self, incoming: Incoming) -> list[OutMessage]:
+        """Everything one message from a person leads to, in order. Never raises."""
+        verdict = self.flood.check(incoming.user_id)
+        if verdict != "ok":
+            return [OutMessage(replies.TOO_FAST)] if verdict == "warn" else []
+        lock = self._locks.setdefault(incoming.user_id, asyncio.Lock())
+        async with lock:  # one person's messages are answered in order; others run in parallel
+            try:
+                return await self._handle(incoming)
+            except Exception:
+                logger.exception("Gateway %s failed on a message", self.channel.name)
+                return [OutMessage(replies.TRY_AGAIN)]
+
+    async def _handle(self, incoming: Incoming) -> list[OutMessage]:
+        person = await asyncio.to_thread(subscribers.touch, self.channel.name, incoming.user_id, incoming.display_name)
+        if incoming.kind == "location":
+            return [OutMessage(replies.LOCATION_RECEIVED, self._area_buttons())]
+        if incoming.kind != "text":
+            return [OutMessage(replies.NOT_UNDERSTOOD_KIND)]
+        text = incoming.text.strip()
+        if text.startswith("#"):
+            return await self._button(person, text[1:])
+        if (command := command_of(text)) is not None:
+            return await self._command(person, command)
+        if text.startswith("/") and not ASSISTANT_PAYLOAD.match(text):
+            return [OutMessage(replies.UNKNOWN_COMMAND)]
+        if person.awaiting == subscribers.AWAITING_AREA and (area := match_area(text)) is not None:
+            person = await asyncio.to_thread(subscribers.set_area, person, area.key)
+            return [self._topics_message(person)]
+        return await self.ask_assistant(person, text)
+
+    async def ask_assistant(self, person: Subscriber, text: str) -> list[OutMessage]:
+        metadata = {"channel": self.channel.name, "area": person.area, "subscriber": person.status}
+        sender = subscribers.rasa_sender_id(self.channel.name, person.channel_user_id)
+        try:
+            answer = await self.rasa.send(sender, text, metadata)
+        except RasaUnavailable as error:
+            logger.warning("Assistant unavailable for a %s message: %s", self.channel.name, error)
+            return [OutMessage(replies.TRY_AGAIN)]
+        messages: list[OutMessage] = []
+        for reply in answer:
+            action = (reply.get("custom") or {}).get("gateway_action")
+            if action == "subscribe":
+                messages += await self._command(person, "start")
+            elif action == "unsubscribe":
+                messages += await self._command(person, "stop")
+            else:
+                messages += render([reply], self.channel)
+        return messages
+
+    # ---- commands --------------------------------------------------------------------------------
+
+    async def _command(self, person: Subscriber, command: str) -> list[OutMessage]:
+        if command in ASSISTANT_COMMANDS:
+            return await self.ask_assistant(person, ASSISTANT_COMMANDS[command])
+        handler: Callable[[Subscriber], Awaitable[list[OutMessage]]] = getattr(self, f"_cmd_{command}")
+        return await handler(person)
+
+    async def _cmd_start(self, person: Subscriber) -> list[OutMessage]:
+        consent = OutMessage(
+            replies.CONSENT.format(channel=self.channel.name.capitalize()),
+            (Button(replies.CONSENT_YES, "#consent:yes"), Button(replies.CONSENT_NO, "#consent:no")),
+        )
+        return [OutMessage(replies.WELCOME), consent]
+
+    async def _cmd_stop(self, person: Subscriber) -> list[OutMessage]:
+        if person.status != SubscriberStatus.ACTIVE:
+            return [OutMessage(replies.NOT_SUBSCRIBED)]
+        await asyncio.to_thread(subscribers.withdraw, person)
+        return [OutMessage(replies.UNSUBSCRIBED, (Button(replies.RESUBSCRIBE, "#resubscribe"),))]
+
+    async def _cmd_lienhe(self, person: Subscriber) -> list[OutMessage]:
+        return [OutMessage(replies.CONTACTS)]
+
+    async def _cmd_dulieu(self, person: Subscriber) -> list[OutMessage]:
+        data = await asyncio.to_thread(subscribers.personal_data, person)
+        s = data.subscriber
+        area = by_key(s.area)
+        text = replies.MY_DATA.format(
+            channel=s.channel.capitalize(), user_id=s.channel_user_id, name=s.display_name or "–",
+            status=replies.STATUS_NAMES.get(s.status, s.status), area=area.name if area else "–",
+            topics=", ".join(subscribers.TOPICS[t] for t in s.topic_list) or "–",
+            consent_at=subscribers.local_time(s.consent_at), consent_text=s.consent_text or "–",
+            withdrawn_at=subscribers.local_time(s.withdrawn_at), created_at=subscribers.local_time(s.created_at),
+            last_seen_at=subscribers.local_time(s.last_seen_at), publications=data.publications_received,
+            messages=data.conversation_messages,
+        )  # fmt: skip
+        return [OutMessage(text)]
+
+    async def _cmd_xoadulieu(self, person: Subscriber) -> list[OutMessage]:
+        buttons = (Button(replies.DELETE_YES, "#delete:yes"), Button(replies.DELETE_NO, "#delete:no"))
+        return [OutMessage(replies.CONFIRM_DELETE, buttons)]
+
+    # ---- buttons of the gateway ------------------------------------------------------------------
+
+    async def _button(self, person: Subscriber, payload: str) -> list[OutMessage]:
+        name, _, value = payload.partition(":")
+        if name == "consent" and value == "yes":
+            wording = replies.CONSENT.format(channel=self.channel.name.capitalize())
+            person = await asyncio.to_thread(subscribers.give_consent, person, wording)
+            person = await asyncio.to_thread(subscribers.set_awaiting, person, subscribers.AWAITING_AREA)
+            return [OutMessage(replies.ASK_AREA, self._area_buttons())]
+        if name == "consent":
+            return [OutMessage(replies.NO_CONSENT)]
+        if name == "resubscribe":
+            return await self._cmd_start(person)
+        if name == "area" and value == "other":
+            await asyncio.to_thread(subscribers.set_awaiting, person, subscribers.AWAITING_AREA)
+            return [OutMessage(replies.ASK_AREA_TYPED)]
+        if name == "area" and by_key(value) is not None:
+            person = await asyncio.to_thread(subscribers.set_area, person, value)
+            return [self._topics_message(person)]
+        if name == "topic":
+            person = await asyncio.to_thread(subscribers.toggle_topic, person, value)
+            return [self._topics_message(person)]
+        if name == "topics" and value == "done":
+            return [self._subscribed_message(person)]
+        if name == "delete" and value == "yes":
+            await asyncio.to_thread(subscribers.delete_personal_data, person)
+            return [OutMessage(replies.DELETED)]
+        if name == "delete":
+            return [OutMessage(replies.NOT_DELETED)]
+        return [OutMessage(replies.UNKNOWN_COMMAND)]
+
+    def _area_buttons(self) -> tuple[Button, ...]:
+        if self.channel.max_buttons >= len(areas()) + 1:
+            chosen = list(areas())
+        else:
+            chosen = [a for key in FEATURED_AREAS if (a := by_key(key))][: self.channel.max_buttons - 1]
+        return (*(Button(a.short_name, f"#area:{a.key}") for a in chosen), Button(replies.OTHER_AREA, "#area:other"))
+
+    def _topics_message(self, person: Subscriber) -> OutMessage:
+        chosen = set(person.topic_list)
+        buttons = tuple(
+            Button(("✓ " if key in chosen else "") + title, f"#topic:{key}")
+            for key, title in subscribers.TOPICS.items()
+        )
+        return OutMessage(replies.ASK_TOPICS, (*buttons, Button(replies.TOPICS_DONE, "#topics:done")))
+
+    def _subscribed_message(self, person: Subscriber) -> OutMessage:
+        if person.status != SubscriberStatus.ACTIVE:
+            return OutMessage(replies.NOT_SUBSCRIBED)
+        if not person.topic_list:
+            return dataclasses.replace(self._topics_message(person), text=replies.NO_TOPIC_CHOSEN)
+        area = by_key(person.area)
+        return OutMessage(
+            replies.SUBSCRIBED.format(
+                area=area.name if area else "chưa chọn",
+                topics=", ".join(subscribers.TOPICS[t] for t in person.topic_list),
+            )
+        )

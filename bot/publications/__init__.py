@@ -1,0 +1,1 @@
+"""Official publications (leaflets, handbooks) the bot sends on request."""

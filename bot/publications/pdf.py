@@ -1,0 +1,70 @@
+"""PDF handbooks generated from the knowledge file: every question of some topics, its answer and its
+source, in Vietnamese with an embedded Unicode font (DejaVu Sans, shipped with matplotlib)."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import datetime
+from pathlib import Path
+
+from fpdf import FPDF
+
+from bot.knowledge.base import KnowledgeBase
+from bot.publications.catalogue import Publication
+
+FONT_DIR = Path(importlib.util.find_spec("matplotlib").origin).parent / "mpl-data" / "fonts" / "ttf"  # type: ignore[union-attr, arg-type]
+# Fixed so that the same knowledge gives byte-identical files.
+CREATION_DATE = datetime(2026, 3, 31)
+INTRO = (
+    "Tài liệu tổng hợp các câu hỏi thường gặp của bà con ngư dân, trả lời theo văn bản pháp luật và nguồn "
+    "tin chính thống (thông tin đến tháng 3/2026). Mỗi câu trả lời ghi rõ nguồn. Việc chưa rõ, bà con hỏi "
+    "đồn biên phòng gần nhất hoặc cơ quan thủy sản của tỉnh."
+)
+EMERGENCY = (
+    "KHẨN CẤP TRÊN BIỂN: gọi 112 (miễn phí); máy bộ đàm: tần số 7903 kHz hoặc kênh 16 VHF; Trung tâm cứu nạn "
+    "hàng hải khu vực Đà Nẵng: 0236.3924.957."
+)
+
+
+class _Handbook(FPDF):
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", size=8)
+        self.cell(0, 8, f"Trang {self.page_no()}", align="C")
+
+
+def build_handbook(publication: Publication, kb: KnowledgeBase, out: Path) -> Path:
+    pdf = _Handbook(format="A5")
+    pdf.set_creation_date(CREATION_DATE)
+    pdf.set_title(publication.title)
+    pdf.set_author(publication.issuer)
+    pdf.set_lang("vi")
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.multi_cell(0, 8, publication.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=8)
+    pdf.multi_cell(0, 5, f"{publication.issuer} – {publication.date}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("DejaVu", size=9)
+    pdf.multi_cell(0, 5, INTRO, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "B", 9)
+    pdf.multi_cell(0, 5, EMERGENCY, border=1, padding=2, new_x="LMARGIN", new_y="NEXT")
+    for topic in publication.from_topics:
+        pdf.ln(4)
+        pdf.set_font("DejaVu", "B", 12)
+        pdf.multi_cell(0, 7, kb.topics[topic], new_x="LMARGIN", new_y="NEXT")
+        for entry in (e for e in kb.entries if e.topic == topic):
+            pdf.ln(1.5)
+            pdf.set_font("DejaVu", "B", 9.5)
+            pdf.multi_cell(0, 5, entry.title, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("DejaVu", size=9)
+            pdf.multi_cell(0, 4.6, entry.answer, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("DejaVu", size=7.5)
+            pdf.multi_cell(0, 4, f"Nguồn: {entry.source}", new_x="LMARGIN", new_y="NEXT")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(out))
+    return out

@@ -1,0 +1,59 @@
+"""The application database: one engine per process, sessions, and schema upgrades (Alembic)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import get_settings
+from bot.storage.engine import configure_sqlite, ensure_sqlite_folder
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def make_engine(url: str) -> Engine:
+    ensure_sqlite_folder(url)
+    engine = create_engine(url, future=True, pool_pre_ping=True)
+    configure_sqlite(engine)
+    return engine
+
+
+@lru_cache(maxsize=1)
+def engine() -> Engine:
+    return make_engine(get_settings().database_url)
+
+
+@lru_cache(maxsize=1)
+def tracker_engine() -> Engine:
+    """Rasa's tracker database (its ``events`` table), for reading and erasing a person's history."""
+    return make_engine(get_settings().tracker_database_url)
+
+
+@lru_cache(maxsize=1)
+def _sessions() -> sessionmaker:
+    return sessionmaker(engine(), future=True, expire_on_commit=False)
+
+
+def session() -> Session:
+    """A new session: ``with session() as s, s.begin(): ...`` commits at the end of the block."""
+    return _sessions()()
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str | None = None) -> None:
+    """Bring the schema to the latest revision (idempotent; safe on every start)."""
+    url = url or get_settings().database_url
+    ensure_sqlite_folder(url)
+    command.upgrade(alembic_config(url), "head")

@@ -1,0 +1,16 @@
+"""Alembic environment: migrations run against the URL given by bot.storage.db.alembic_config."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from bot.storage.engine import configure_sqlite
+from bot.storage.models import Base
+
+url = context.config.get_main_option("sqlalchemy.url")
+engine = create_engine(url, future=True)
+configure_sqlite(engine)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+engine.dispose()

@@ -1,0 +1,180 @@
+"""People and their consent: subscribe, choose area and topics, withdraw, see and delete their data.
+
+Personal data follows Vietnam's Law on Personal Data Protection (91/2025/QH15): the purpose is stated
+and consent recorded with its wording and time; withdrawal stops broadcasts at once; a person can see
+everything stored about them and have it deleted (aggregated, pseudonymous figures stay).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from bot.settings import get_settings
+from bot.storage import db
+from bot.storage.models import PublicationSend, Subscriber, SubscriberStatus, utcnow
+
+TOPICS = {
+    "an_toan": "An toàn, thời tiết, bão",
+    "luat": "Pháp luật biển, thủy sản",
+    "ho_tro": "Chính sách hỗ trợ ngư dân",
+    "chuong_trinh": "Tin hoạt động tuyên truyền biển đảo",
+}
+AWAITING_AREA = "area"
+
+
+@lru_cache(maxsize=1)
+def _pseudonym_key() -> bytes:
+    """Key of the pseudonymous ids: PSEUDONYM_KEY, else a random key kept in var/ (never in git)."""
+    settings = get_settings()
+    if settings.pseudonym_key:
+        return settings.pseudonym_key.encode()
+    path = settings.var_dir / "pseudonym.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
+def pseudonym(channel: str, user_id: str) -> str:
+    """Keyed hash of a person's platform id: stable for metrics, meaningless without the key."""
+    return hmac.new(_pseudonym_key(), f"{channel}:{user_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def rasa_sender_id(channel: str, user_id: str) -> str:
+    return f"{channel}-{user_id}"
+
+
+def touch(channel: str, user_id: str, display_name: str | None = None) -> Subscriber:
+    """The person behind a message, created on first contact (status ``pending``: no consent yet)."""
+    with db.session() as session, session.begin():
+        subscriber = session.execute(
+            select(Subscriber).where(Subscriber.channel == channel, Subscriber.channel_user_id == user_id)
+        ).scalar_one_or_none()
+        if subscriber is None:
+            subscriber = Subscriber(channel=channel, channel_user_id=user_id, display_name=display_name, topics="")
+            session.add(subscriber)
+        else:
+            subscriber.last_seen_at = utcnow()
+            if display_name:
+                subscriber.display_name = display_name
+    return subscriber
+
+
+def _update(subscriber_id: int, **values: object) -> Subscriber:
+    with db.session() as session, session.begin():
+        session.execute(update(Subscriber).where(Subscriber.id == subscriber_id).values(**values))
+        return session.get(Subscriber, subscriber_id)
+
+
+def give_consent(subscriber: Subscriber, wording: str) -> Subscriber:
+    return _update(
+        subscriber.id,
+        status=SubscriberStatus.ACTIVE,
+        consent_text=wording,
+        consent_at=utcnow(),
+        withdrawn_at=None,
+        topics=subscriber.topics or ",".join(TOPICS),
+    )
+
+
+def withdraw(subscriber: Subscriber) -> Subscriber:
+    """Stop all broadcasts to this person now (the consent record stays, marked withdrawn)."""
+    return _update(subscriber.id, status=SubscriberStatus.UNSUBSCRIBED, withdrawn_at=utcnow(), awaiting=None)
+
+
+def set_awaiting(subscriber: Subscriber, awaiting: str | None) -> Subscriber:
+    return _update(subscriber.id, awaiting=awaiting)
+
+
+def set_area(subscriber: Subscriber, area_key: str) -> Subscriber:
+    return _update(subscriber.id, area=area_key, awaiting=None)
+
+
+def toggle_topic(subscriber: Subscriber, topic: str) -> Subscriber:
+    if topic not in TOPICS:
+        return subscriber
+    chosen = set(subscriber.topic_list) ^ {topic}
+    return _update(subscriber.id, topics=",".join(t for t in TOPICS if t in chosen))
+
+
+def mark_blocked(channel: str, user_id: str) -> None:
+    with db.session() as session, session.begin():
+        session.execute(
+            update(Subscriber)
+            .where(Subscriber.channel == channel, Subscriber.channel_user_id == user_id)
+            .values(status=SubscriberStatus.BLOCKED)
+        )
+
+
+def record_publication_send(publication_id: str, channel: str, user_id: str) -> None:
+    with db.session() as session, session.begin():
+        session.add(
+            PublicationSend(publication_id=publication_id, channel=channel, user_ref=pseudonym(channel, user_id))
+        )
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    subscriber: Subscriber
+    publications_received: int
+    conversation_messages: int
+
+
+def _conversation_messages(sender_id: str) -> int:
+    try:
+        with db.tracker_engine().connect() as connection:
+            return connection.execute(
+                text("SELECT count(*) FROM events WHERE sender_id = :sender AND type_name = 'user'"),
+                {"sender": sender_id},
+            ).scalar_one()
+    except DBAPIError:  # Rasa has not created its table yet: no history
+        return 0
+
+
+def personal_data(subscriber: Subscriber) -> PersonalData:
+    with db.session() as session:
+        sends = session.execute(
+            select(func.count())
+            .select_from(PublicationSend)
+            .where(PublicationSend.user_ref == pseudonym(subscriber.channel, subscriber.channel_user_id))
+        ).scalar_one()
+    sender = rasa_sender_id(subscriber.channel, subscriber.channel_user_id)
+    return PersonalData(subscriber, sends, _conversation_messages(sender))
+
+
+def delete_personal_data(subscriber: Subscriber) -> None:
+    """Erase the person: subscription, identifiers and conversation history. Publication sends stay as
+    anonymous counts (their pseudonym is replaced by a random one, unlinkable to the person)."""
+    ref = pseudonym(subscriber.channel, subscriber.channel_user_id)
+    with db.session() as session, session.begin():
+        _anonymise(session, ref)
+        session.execute(delete(Subscriber).where(Subscriber.id == subscriber.id))
+    try:
+        with db.tracker_engine().begin() as connection:
+            connection.execute(
+                text("DELETE FROM events WHERE sender_id = :sender"),
+                {"sender": rasa_sender_id(subscriber.channel, subscriber.channel_user_id)},
+            )
+    except DBAPIError:  # no history table yet: nothing to erase
+        pass
+
+
+def _anonymise(session: Session, ref: str) -> None:
+    """Replace a pseudonym by a random one in the pseudonymous records: counts stay, the link goes."""
+    unlinked = "deleted-" + secrets.token_hex(8)
+    session.execute(update(PublicationSend).where(PublicationSend.user_ref == ref).values(user_ref=unlinked))
+
+
+def local_time(moment: datetime | None) -> str:
+    """A stored UTC time as Vietnam time (UTC+7) for people to read."""
+    return (moment + timedelta(hours=7)).strftime("%H:%M %d/%m/%Y") if moment else "–"
