@@ -14,8 +14,13 @@ import underthesea.address
 from bot.text import fold
 
 COASTAL_DISTRICTS = {
-    "Huyện Lý Sơn", "Huyện Bình Sơn", "Huyện Sơn Tịnh", "Thành phố Quảng Ngãi",
-    "Huyện Tư Nghĩa", "Huyện Mộ Đức", "Thị xã Đức Phổ",
+    "Huyện Lý Sơn",
+    "Huyện Bình Sơn",
+    "Huyện Sơn Tịnh",
+    "Thành phố Quảng Ngãi",
+    "Huyện Tư Nghĩa",
+    "Huyện Mộ Đức",
+    "Thị xã Đức Phổ",
 }
 # Names in use that the mapping does not carry (fact sheet HC-08: Lý Sơn's communes dissolved in 2020).
 EXTRA_ALIASES = {"Đặc khu Lý Sơn": {"Huyện Lý Sơn", "đảo Lý Sơn", "An Vĩnh", "An Hải", "An Bình"}}
@@ -25,7 +30,7 @@ OUT = Path(__file__).resolve().parent.parent / "data" / "areas.yml"
 def strip_unit(name: str) -> str:
     for prefix in ("Thành phố ", "Thị trấn ", "Thị xã ", "Huyện ", "Phường ", "Xã ", "Đặc khu "):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 

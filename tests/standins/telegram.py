@@ -9,6 +9,7 @@ Tests push updates in (``push_text``, ``push_button``...) and read what the bot 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
@@ -19,8 +20,15 @@ from typing import Any
 
 from aiohttp import web
 
-BOT_USER = {"id": 1000, "is_bot": True, "first_name": "Trợ lý biển đảo", "username": "bien_dao_bot",
-            "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}  # fmt: skip
+BOT_USER = {
+    "id": 1000,
+    "is_bot": True,
+    "first_name": "Trợ lý biển đảo",
+    "username": "bien_dao_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 
 
 @dataclass
@@ -205,10 +213,8 @@ class TelegramStandIn:
                 return pending
             assert self._new_update is not None
             self._new_update.clear()
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), timeout=max(0.05, deadline - time.monotonic()))
-            except asyncio.TimeoutError:
-                pass
 
     @staticmethod
     def _ok(result: Any) -> web.Response:
