@@ -28,7 +28,7 @@ validate: venv
 	$(BIN)/rasa data validate --config config.yml --domain domain.yml --data nlu stories --fail-on-warnings
 
 stories: train
-	$(BIN)/rasa test core --stories tests/conversations --model $$($(BIN)/python -c 'from bot.training import model_path; print(model_path())') --fail-on-prediction-errors --out var/results/stories
+	$(BIN)/rasa test core --e2e --stories tests/conversations --model $$($(BIN)/python -c 'from bot.training import model_path; print(model_path())') --fail-on-prediction-errors --out var/results/stories
 
 test: lint validate train
 	$(BIN)/pytest -q

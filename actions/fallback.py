@@ -1,5 +1,6 @@
-"""When the classifier is unsure: answer if the knowledge search agrees, else offer the closest topics
-as buttons ("Ý bà con muốn hỏi...?"), else say plainly we don't know and point to a person."""
+"""When the classifier is unsure and the knowledge search does not confirm its guess (see
+bot/nlu/second_opinion.py): offer the closest topics as buttons ("Ý bà con muốn hỏi...?"), or say
+plainly that we don't know and point to a person."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import knowledge_search
 from bot import replies
-from bot.knowledge.answering import decide
+from bot.knowledge.answering import suggestions
 from bot.knowledge.base import knowledge
 
 
@@ -21,14 +22,14 @@ class ActionSuggestTopics(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        decision = decide(text, tracker.latest_message.get("intent_ranking") or [], knowledge(), knowledge_search())
-        if decision.answer is not None:
-            dispatcher.utter_message(response=decision.answer.response)
-        elif decision.suggestions:
+        message = tracker.latest_message
+        entries = suggestions(
+            message.get("text") or "", message.get("intent_ranking") or [], knowledge(), knowledge_search()
+        )
+        if entries:
             dispatcher.utter_message(
                 text=replies.DID_YOU_MEAN,
-                buttons=[{"title": entry.title, "payload": f"/{entry.intent}"} for entry in decision.suggestions],
+                buttons=[{"title": entry.title, "payload": f"/{entry.intent}"} for entry in entries],
             )
         else:
             dispatcher.utter_message(text=replies.DONT_KNOW)

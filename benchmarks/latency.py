@@ -1,5 +1,10 @@
-"""Latency through the REST channel with N concurrent senders (closed loop: each sender sends its
-next message as soon as it has the reply), and the Rasa server's resident memory."""
+"""Latency through the REST channel with N concurrent senders, and the Rasa server's resident memory.
+
+Closed loop: each sender sends its next message when it has the reply, after a pause (a person reading
+and typing) or with no pause at all (a saturated server: the throughput limit). A sender holds
+conversations of ``CONVERSATION_LENGTH`` messages, then starts over as a new person, as fishermen ask
+a few questions each rather than hundreds.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +16,16 @@ from pathlib import Path
 
 import httpx
 
+CONVERSATION_LENGTH = 5
+
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def load(webhook: str, texts: list[str], senders: int, per_sender: int) -> dict:
+async def load(webhook: str, texts: list[str], senders: int, per_sender: int, pause: float = 0.0) -> dict:
+    """``senders`` people each send ``per_sender`` messages, waiting ``pause`` seconds after each reply."""
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=senders + 5)
@@ -25,8 +33,9 @@ async def load(webhook: str, texts: list[str], senders: int, per_sender: int) ->
 
         async def sender(index: int) -> None:
             nonlocal errors
-            name = f"load-{uuid.uuid4().hex}"
             for i in range(per_sender):
+                if i % CONVERSATION_LENGTH == 0:
+                    name = f"load-{uuid.uuid4().hex}"
                 text = texts[(index * per_sender + i) % len(texts)]
                 start = time.perf_counter()
                 try:
@@ -36,12 +45,15 @@ async def load(webhook: str, texts: list[str], senders: int, per_sender: int) ->
                 except httpx.HTTPError:
                     errors += 1
                 latencies.append(time.perf_counter() - start)
+                if pause:
+                    await asyncio.sleep(pause)
 
         started = time.perf_counter()
         await asyncio.gather(*(sender(i) for i in range(senders)))
         elapsed = time.perf_counter() - started
     return {
         "senders": senders,
+        "pause_s": pause,
         "messages": len(latencies),
         "errors": errors,
         "p50_ms": round(1000 * statistics.median(latencies), 1),

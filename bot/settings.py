@@ -49,6 +49,7 @@ class Settings:
     action_endpoint_url: str
     max_message_chars: int
     rasa_timeout_seconds: int
+    rasa_concurrent_messages: int
     pseudonym_key: str
     telegram_bot_token: str
     telegram_api_url: str
@@ -76,6 +77,7 @@ class Settings:
             "ACTION_ENDPOINT_URL": self.action_endpoint_url,
             "MAX_MESSAGE_CHARS": str(self.max_message_chars),
             "RASA_TIMEOUT_SECONDS": str(self.rasa_timeout_seconds),
+            "RASA_CONCURRENT_MESSAGES": str(self.rasa_concurrent_messages),
             "PSEUDONYM_KEY": self.pseudonym_key,
             "TELEGRAM_BOT_TOKEN": self.telegram_bot_token,
             "TELEGRAM_API_URL": self.telegram_api_url,
@@ -105,6 +107,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         action_endpoint_url=env.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{actions_port}/webhook",
         max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000),
         rasa_timeout_seconds=_int(env, "RASA_TIMEOUT_SECONDS", 15),
+        rasa_concurrent_messages=max(1, _int(env, "RASA_CONCURRENT_MESSAGES", 2)),
         pseudonym_key=env.get("PSEUDONYM_KEY", ""),
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", ""),
         telegram_api_url=env.get("TELEGRAM_API_URL") or "https://api.telegram.org/bot",

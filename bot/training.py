@@ -22,6 +22,7 @@ MODEL_INPUTS = (
     "stories",
     "knowledge/kb.yml",
     "bot/nlu",
+    "bot/dialogue",
     "bot/text.py",
     "bot/knowledge/base.py",
     "bot/knowledge/importer.py",

@@ -1,7 +1,7 @@
 """Rasa training-data importer that adds the knowledge file to the hand-written data.
 
 For every entry of ``knowledge/kb.yml`` it adds an intent ``kb_<id>`` with the entry's questions as
-examples, a response ``utter_kb_<id>`` (answer + source) and the rule "kb_<id> -> utter_kb_<id>".
+examples and a response ``utter_kb_<id>`` (answer + source); KnowledgePolicy maps one to the other.
 Everything else (``domain.yml``, ``nlu/``, ``stories/``) is read as usual. ``config.yml`` names this
 importer, so ``rasa train``, ``rasa data validate`` and ``rasa test`` all see the same data.
 """
@@ -11,8 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
-from rasa.shared.core.training_data.structures import StoryGraph
 from rasa.shared.importers.rasa import RasaFileImporter
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -43,14 +41,3 @@ class KnowledgeImporter(RasaFileImporter):
             for question in entry.questions
         ]
         return super().get_nlu_data(language).merge(TrainingData(training_examples=examples))
-
-    def get_stories(self, exclusion_percentage: int | None = None) -> StoryGraph:
-        rules = [
-            {
-                "rule": f"answer {entry.id}",
-                "steps": [{"intent": entry.intent}, {"action": entry.response}],
-            }
-            for entry in self._knowledge.entries
-        ]
-        steps = YAMLStoryReader(self.get_domain()).read_from_parsed_yaml({"version": "3.1", "rules": rules})
-        return super().get_stories(exclusion_percentage).merge(StoryGraph(steps))

@@ -7,21 +7,18 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import get_settings
-from bot.storage.engine import configure_sqlite, ensure_sqlite_folder
+from bot.storage import engine as engine_options
+from bot.storage.engine import ensure_sqlite_folder
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
-    ensure_sqlite_folder(url)
-    engine = create_engine(url, future=True, pool_pre_ping=True)
-    configure_sqlite(engine)
-    return engine
+    return engine_options.create(url)
 
 
 @lru_cache(maxsize=1)

@@ -1,21 +1,29 @@
 """Rasa's SQL tracker store, configured from ``TRACKER_DATABASE_URL`` / ``DATABASE_URL``.
 
 Rasa's own SQL store wants dialect, host, port and database as separate settings; deployments have
-one URL. SQLite gets WAL mode and a busy timeout so that the gateways and the dashboard can read
-while Rasa writes.
+one URL. Two changes for speed, measured with py-spy at 20 concurrent senders (README, "Measured"):
+- its engine is replaced by one with the project's options (``bot.storage.engine``): on SQLite a
+  pooled, WAL-mode connection instead of a new file connection per query;
+- to know which events are new, Rasa counts the stored events of the session before every save (two
+  saves per message, 15% of the server's time); the tracker read from the database already tells.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import get_settings
-from bot.storage.engine import configure_sqlite, ensure_sqlite_folder
+from bot.storage import engine
+from bot.storage.engine import ensure_sqlite_folder
 
 
 class SettingsTrackerStore(SQLTrackerStore):
@@ -35,4 +43,22 @@ class SettingsTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             query=dict(url.query) or None,
         )
-        configure_sqlite(self.engine)
+        self.engine.dispose()
+        self.engine = engine.create(self.engine.url)
+        self.sessionmaker = sessionmaker(bind=self.engine)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            tracker.stored_events = len(tracker.events)  # type: ignore[attr-defined]
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        tracker.stored_events = len(tracker.events)  # type: ignore[attr-defined]
+
+    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
+        stored = getattr(tracker, "stored_events", None)
+        if stored is None:  # a tracker that did not come from this store: ask the database
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))

@@ -6,9 +6,10 @@ from pathlib import Path
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.emergency import ActionEmergencyFollowup
 from actions.fallback import ActionSuggestTopics
+from actions.publications import ActionSendPublication
 from bot import replies
+from bot.publications.catalogue import catalogue
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "trackers"
 
@@ -22,11 +23,6 @@ async def run(action, name: str) -> list[dict]:
     events = await action.run(dispatcher, tracker(name), {})
     assert events == []
     return dispatcher.messages
-
-
-async def test_unsure_question_is_answered_when_the_search_agrees():
-    messages = await run(ActionSuggestTopics(), "unsure_but_search_agrees")
-    assert [m["response"] for m in messages] == ["utter_kb_tan_so_7903_7906_khz"]
 
 
 async def test_unsure_question_gets_buttons_when_the_opinions_differ():
@@ -43,10 +39,20 @@ async def test_nonsense_gets_a_plain_dont_know_with_a_person_to_ask():
     assert "đồn biên phòng" in message["text"] and "112" in message["text"]
 
 
-async def test_emergency_followup_answers_the_question_behind_the_danger():
-    messages = await run(ActionEmergencyFollowup(), "danger_and_question")
-    assert [m["response"] for m in messages] == ["utter_kb_thay_tau_khac_gap_nan_co_phai_cuu"]
+async def test_a_named_publication_is_sent_as_a_document():
+    text, document = await run(ActionSendPublication(), "publication_named")
+    assert "Sổ tay Luật Thủy sản" in text["text"]
+    payload = document["custom"]["document"]
+    assert payload["publication_id"] == "so_tay_luat_thuy_san" and payload["url"].endswith(".pdf")
 
 
-async def test_emergency_followup_adds_nothing_to_a_plain_emergency():
-    assert await run(ActionEmergencyFollowup(), "danger_only") == []
+async def test_a_button_choice_sends_exactly_that_publication():
+    _, document = await run(ActionSendPublication(), "publication_chosen")
+    assert document["custom"]["document"]["publication_id"] == "an_toan_cuu_nan"
+
+
+async def test_a_vague_request_lists_every_publication():
+    (message,) = await run(ActionSendPublication(), "publication_vague")
+    assert message["text"] == replies.WHICH_PUBLICATION
+    assert len(message["buttons"]) == len(catalogue())
+    assert all(b["payload"].startswith("/request_publication{") for b in message["buttons"])

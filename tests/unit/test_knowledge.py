@@ -69,7 +69,7 @@ def test_a_file_without_entries_is_refused():
         parse_knowledge(["not", "a", "mapping"])
 
 
-def test_importer_adds_an_intent_response_and_rule_per_entry():
+def test_importer_adds_an_intent_and_a_response_per_entry():
     importer = KnowledgeImporter(
         str(PROJECT_ROOT / "config.yml"),
         str(PROJECT_ROOT / "domain.yml"),
@@ -82,5 +82,3 @@ def test_importer_adds_an_intent_response_and_rule_per_entry():
     assert "greet" in domain.intents  # the hand-written domain is still there
     examples = importer.get_nlu_data().intent_examples
     assert sum(1 for m in examples if m.get("intent") == kb.entries[0].intent) == len(kb.entries[0].questions)
-    rules = [step.block_name for step in importer.get_stories().story_steps]
-    assert f"answer {kb.entries[0].id}" in rules
