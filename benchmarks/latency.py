@@ -9,6 +9,7 @@ a few questions each rather than hundreds.
 from __future__ import annotations
 
 import asyncio
+import random
 import statistics
 import time
 import uuid
@@ -25,7 +26,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def load(webhook: str, texts: list[str], senders: int, per_sender: int, pause: float = 0.0) -> dict:
-    """``senders`` people each send ``per_sender`` messages, waiting ``pause`` seconds after each reply."""
+    """``senders`` people each send ``per_sender`` messages, waiting about ``pause`` seconds after each
+    reply (uniformly 0.5 to 1.5 times it, after a random start within the first pause)."""
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=senders + 5)
@@ -33,6 +35,8 @@ async def load(webhook: str, texts: list[str], senders: int, per_sender: int, pa
 
         async def sender(index: int) -> None:
             nonlocal errors
+            rng = random.Random(index)  # people neither start nor type in lockstep
+            await asyncio.sleep(rng.uniform(0, pause))
             for i in range(per_sender):
                 if i % CONVERSATION_LENGTH == 0:
                     name = f"load-{uuid.uuid4().hex}"
@@ -46,7 +50,7 @@ async def load(webhook: str, texts: list[str], senders: int, per_sender: int, pa
                     errors += 1
                 latencies.append(time.perf_counter() - start)
                 if pause:
-                    await asyncio.sleep(pause)
+                    await asyncio.sleep(rng.uniform(0.5 * pause, 1.5 * pause))
 
         started = time.perf_counter()
         await asyncio.gather(*(sender(i) for i in range(senders)))

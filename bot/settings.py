@@ -56,6 +56,17 @@ class Settings:
     telegram_webhook_url: str
     telegram_webhook_secret: str
     telegram_webhook_port: int
+    zalo_app_id: str
+    zalo_oa_secret_key: str
+    zalo_app_secret: str
+    zalo_access_token: str
+    zalo_refresh_token: str
+    zalo_api_url: str
+    zalo_oauth_url: str
+
+    @property
+    def zalo_enabled(self) -> bool:
+        return bool(self.zalo_app_id and self.zalo_oa_secret_key and self.zalo_refresh_token)
 
     @property
     def rest_webhook_url(self) -> str:
@@ -84,6 +95,13 @@ class Settings:
             "TELEGRAM_WEBHOOK_URL": self.telegram_webhook_url,
             "TELEGRAM_WEBHOOK_SECRET": self.telegram_webhook_secret,
             "TELEGRAM_WEBHOOK_PORT": str(self.telegram_webhook_port),
+            "ZALO_APP_ID": self.zalo_app_id,
+            "ZALO_OA_SECRET_KEY": self.zalo_oa_secret_key,
+            "ZALO_APP_SECRET": self.zalo_app_secret,
+            "ZALO_ACCESS_TOKEN": self.zalo_access_token,
+            "ZALO_REFRESH_TOKEN": self.zalo_refresh_token,
+            "ZALO_API_URL": self.zalo_api_url,
+            "ZALO_OAUTH_URL": self.zalo_oauth_url,
         }
 
 
@@ -114,6 +132,14 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", ""),
         telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
         telegram_webhook_port=_int(env, "TELEGRAM_WEBHOOK_PORT", 8443),
+        zalo_app_id=env.get("ZALO_APP_ID", ""),
+        zalo_oa_secret_key=env.get("ZALO_OA_SECRET_KEY", ""),
+        # The token endpoint wants the app's secret; deployments that only set the OA key use that.
+        zalo_app_secret=env.get("ZALO_APP_SECRET") or env.get("ZALO_OA_SECRET_KEY", ""),
+        zalo_access_token=env.get("ZALO_ACCESS_TOKEN", ""),
+        zalo_refresh_token=env.get("ZALO_REFRESH_TOKEN", ""),
+        zalo_api_url=env.get("ZALO_API_URL") or "https://openapi.zalo.me",
+        zalo_oauth_url=env.get("ZALO_OAUTH_URL") or "https://oauth.zaloapp.com",
     )
 
 

@@ -87,4 +87,5 @@ class PlatformToken(Base):
     access_token = Column(Text, nullable=False)
     refresh_token = Column(Text, nullable=False)
     expires_at = Column(DateTime, nullable=False)
+    seeded_from = Column(String(64), nullable=False)  # hash of the configured refresh token it came from
     updated_at = Column(DateTime, nullable=False, default=utcnow)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.gateways.zalo.webhook import ZaloWebhook
 from bot.rasa_client import RasaClient
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 from bot.web import chat
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -17,16 +18,19 @@ async def _close_clients(app: web.Application) -> None:
     await app["rasa"].close()
 
 
-def create_app(rasa: RasaClient | None = None) -> web.Application:
+def create_app(settings: Settings | None = None, rasa: RasaClient | None = None) -> web.Application:
+    settings = settings or get_settings()
     app = web.Application(client_max_size=chat.MAX_BODY_BYTES)
     app["static_dir"] = STATIC_DIR
     app["rasa"] = rasa or RasaClient()
     app.add_routes(chat.routes)
     app.router.add_static("/static/", STATIC_DIR)
+    if settings.zalo_enabled:
+        ZaloWebhook(settings, app["rasa"]).install(app)
     app.on_cleanup.append(_close_clients)
     return app
 
 
 def serve() -> None:
     settings = get_settings()
-    web.run_app(create_app(), host=settings.bind_host, port=settings.web_port, print=None)
+    web.run_app(create_app(settings), host=settings.bind_host, port=settings.web_port, print=None)
