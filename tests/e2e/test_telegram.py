@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from sqlalchemy import select, text
 
@@ -197,3 +198,40 @@ def test_the_gateway_says_try_again_while_the_action_server_is_down(stack, teleg
         actions.start(stack.log_dir)
         wait_until_ready([actions])
     assert converse(telegram, user, 1, lambda: telegram.push_text(user, "/tailieu")) == [replies.WHICH_PUBLICATION]
+
+
+def test_webhook_mode_checks_the_secret_token_on_every_request(stack):
+    from tests.conftest import free_port
+
+    standin = TelegramStandIn()
+    api_url = standin.start()
+    port = free_port()
+    webhook = f"http://127.0.0.1:{port}/webhooks/telegram"
+    env = service_env(
+        stack.settings,
+        {"TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN", "TELEGRAM_API_URL": api_url, "TELEGRAM_WEBHOOK_URL": webhook,
+         "TELEGRAM_WEBHOOK_SECRET": "s3cret-token", "TELEGRAM_WEBHOOK_PORT": str(port)},
+    )  # fmt: skip
+    gateway = Service("telegram-webhook", [sys.executable, "-m", "bot", "telegram"], env)
+    gateway.start(stack.log_dir)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(c.method == "setWebhook" for c in standin.calls) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        registration = next(c for c in standin.calls if c.method == "setWebhook")
+        assert registration.params["url"] == webhook and registration.params["secret_token"] == "s3cret-token"
+        user = next(USER_IDS)
+        person = {"id": user, "is_bot": False, "first_name": "A"}
+        message = {"message_id": 1, "date": int(time.time()), "text": "lanh hai rong bao nhieu", "from": person,
+                   "chat": {"id": user, "type": "private"}}  # fmt: skip
+        update = {"update_id": 1, "message": message}
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "forged"}):
+            assert httpx.post(webhook, json=update, headers=headers).status_code == 403
+        time.sleep(1)
+        assert standin.sent_to(user) == []
+        accepted = httpx.post(webhook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
+        assert accepted.status_code == 200
+        assert standin.wait_for(user, 1)[0].params["text"] == knowledge().by_id("lanh_hai_rong").render()
+    finally:
+        gateway.stop()
+        standin.stop()
