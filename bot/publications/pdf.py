@@ -34,7 +34,7 @@ class _Handbook(FPDF):
 
 
 def build_handbook(publication: Publication, kb: KnowledgeBase, out: Path) -> Path:
-    pdf = _Handbook(format="A5")
+    pdf = _Handbook(format=(148, 210))  # A5, in millimetres
     pdf.set_creation_date(CREATION_DATE)
     pdf.set_title(publication.title)
     pdf.set_author(publication.issuer)
