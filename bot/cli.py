@@ -18,7 +18,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_run(_: argparse.Namespace) -> int:
     from bot.publications.build import build_all
-    from bot.services import core_services, gateway_services, supervise, web_service
+    from bot.services import core_services, gateway_services, supervise, web_service, worker_service
     from bot.storage.db import upgrade
     from bot.training import train
 
@@ -26,7 +26,12 @@ def cmd_run(_: argparse.Namespace) -> int:
     model = train()
     upgrade()
     build_all()
-    services = [*core_services(settings, model), web_service(settings), *gateway_services(settings)]
+    services = [
+        *core_services(settings, model),
+        web_service(settings),
+        *gateway_services(settings),
+        worker_service(settings),
+    ]
     print(
         f"Web chat: http://localhost:{settings.web_port}/   "
         f"REST: http://localhost:{settings.rasa_port}/webhooks/rest/webhook   logs: {settings.var_dir / 'logs'}",
@@ -51,6 +56,100 @@ def cmd_telegram(_: argparse.Namespace) -> int:
         return 2
     run(settings)
     return 0
+
+
+def cmd_worker(_: argparse.Namespace) -> int:
+    from bot.broadcasts.worker import run
+
+    run(get_settings())
+    return 0
+
+
+def cmd_officer(args: argparse.Namespace) -> int:
+    from bot.broadcasts import officers
+    from bot.storage.models import Role
+
+    try:
+        if args.action == "add":
+            officer = officers.add(args.who, name=args.name, role=Role.ADMIN if args.admin else Role.OFFICER)
+            print(f"{officer.role} {officer.channel}:{officer.channel_user_id} ({officer.name or 'no name'}) added")
+        elif args.action == "remove":
+            if not officers.remove(args.who):
+                print(f"{args.who} is not an officer", file=sys.stderr)
+                return 1
+            print(f"{args.who} removed")
+        else:
+            for officer in officers.all_officers():
+                print(f"{officer.channel}:{officer.channel_user_id}\t{officer.role}\t{officer.name or ''}")
+    except officers.OfficerError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_broadcast(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.broadcasts import service
+
+    try:
+        if args.action == "send":
+            publication_id = None if args.file is None else _publication_for_file(args.file)
+            broadcast = service.create(
+                args.text, created_by_channel="cli", created_by_user_id=_operator(),
+                publication_id=publication_id, areas=args.area, topics=args.topic, channel=args.channel,
+                at=service.parse_local_time(args.at) if args.at else None,
+            )  # fmt: skip
+            when = f"at {args.at} (Vietnam time)" if args.at else "now"
+            reachable, outside = service.count_recipients(broadcast)
+            note = f" ({outside} Zalo subscribers outside the free-messaging window will be skipped)" if outside else ""
+            print(f"Broadcast queued {when} for {reachable} recipients{note}: {broadcast.id}")
+            return 0
+        report = service.report(args.id)
+        if report is None:
+            print(f"Error: no broadcast {args.id}", file=sys.stderr)
+            return 1
+        if args.action == "cancel":
+            cancelled = service.cancel(args.id)
+            print(
+                f"Broadcast {args.id} cancelled"
+                if cancelled
+                else f"Broadcast {args.id} was already {report.broadcast.status}"
+            )
+            return 0
+        if args.json:
+            print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        else:
+            print(f"Broadcast {args.id}: {report.broadcast.status}, {report.broadcast.recipients} recipients")
+            for name, counts in (("total", report.totals), *report.by_channel.items(), *report.by_area.items()):
+                print(f"  {name:24} " + "  ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+    except service.BroadcastError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _publication_for_file(path: str) -> str:
+    """The catalogue entry of a file given on the command line (its id or its path)."""
+    from pathlib import Path
+
+    from bot.broadcasts.service import BroadcastError
+    from bot.publications.catalogue import catalogue
+
+    wanted = Path(path).resolve()
+    for publication in catalogue():
+        if publication.id == path or publication.path.resolve() == wanted:
+            return publication.id
+    raise BroadcastError(f"{path} is not in publications/catalogue.yml: add it there first")
+
+
+def _operator() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -106,6 +205,26 @@ def build_parser() -> argparse.ArgumentParser:
     add("run", cmd_run, "Train if needed, then start Rasa, the action server, the web app and gateways.")
     add("web", cmd_web, "Serve the web chat (and dashboard) only.")
     add("telegram", cmd_telegram, "Run the Telegram gateway only (long polling, or webhook if configured).")
+    add("worker", cmd_worker, "Run the broadcast worker only.")
+    officer = add("officer", cmd_officer, "Manage who may broadcast: add, list, remove.")
+    officer.add_argument("action", choices=["add", "list", "remove"])
+    officer.add_argument("who", nargs="?", help="telegram:<user id> or zalo:<user id>")
+    officer.add_argument("--name", help="the officer's name, for reports")
+    officer.add_argument("--admin", action="store_true", help="an admin (sees and cancels every broadcast)")
+    broadcast = add("broadcast", cmd_broadcast, "Send, inspect or cancel a broadcast to subscribers.")
+    actions = broadcast.add_subparsers(dest="action", required=True, metavar="ACTION")
+    send = actions.add_parser("send", help="queue a broadcast; prints its id as the last word")
+    send.add_argument("--text", required=True)
+    send.add_argument("--file", help="a publication to attach: its catalogue id or its PDF path")
+    send.add_argument("--area", action="append", default=[], help="area key or name (repeatable)")
+    send.add_argument("--topic", action="append", default=[], help="an_toan, luat, ho_tro, chuong_trinh (repeatable)")
+    send.add_argument("--channel", choices=["telegram", "zalo"])
+    send.add_argument("--at", help='"YYYY-MM-DD HH:MM", Vietnam time (default: now)')
+    status = actions.add_parser("status", help="counts by status, channel and area")
+    status.add_argument("id", type=int)
+    status.add_argument("--json", action="store_true")
+    cancel = actions.add_parser("cancel", help="stop sending what is not sent yet")
+    cancel.add_argument("id", type=int)
     database = add("db", cmd_db, "Manage the application database.")
     database.add_argument("action", choices=["upgrade"], help="upgrade: apply schema migrations")
     publications = add("publications", cmd_publications, "List the publications, or build the handbooks.")
@@ -117,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "officer" and args.action != "list" and not args.who:
+        print("Error: say who, as telegram:<user id> or zalo:<user id>", file=sys.stderr)
+        return 2
     return args.handler(args)
 
 

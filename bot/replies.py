@@ -95,3 +95,5 @@ TOO_FAST = "Bà con gửi nhanh quá, chờ một chút rồi gửi tiếp nhé.
 SUBSCRIBE_ON_MESSENGER = (
     "Để nhận tin cảnh báo bão, tin pháp luật, bà con nhắn cho trợ lý trên Telegram hoặc Zalo và gõ /start."
 )
+
+OFFICERS_ONLY = "Xin lỗi, lệnh này chỉ dành cho cán bộ được cấp quyền gửi tin."

@@ -118,6 +118,10 @@ def web_service(settings: Settings, extra_env: dict[str, str] | None = None) -> 
     )
 
 
+def worker_service(settings: Settings, extra_env: dict[str, str] | None = None) -> Service:
+    return Service("worker", [sys.executable, "-m", "bot", "worker"], service_env(settings, extra_env))
+
+
 def gateway_services(settings: Settings, extra_env: dict[str, str] | None = None) -> list[Service]:
     """The messaging gateways whose tokens are set."""
     env = service_env(settings, extra_env)

@@ -26,6 +26,14 @@ def _load_env_file() -> None:
             os.environ.setdefault(name.strip(), value.strip().strip('"').strip("'"))
 
 
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    try:
+        return float(value) if value else default
+    except ValueError as error:
+        raise SystemExit(f"Environment variable {name} must be a number, not {value!r}") from error
+
+
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     value = env.get(name, "").strip()
     try:
@@ -63,6 +71,11 @@ class Settings:
     zalo_refresh_token: str
     zalo_api_url: str
     zalo_oauth_url: str
+    broadcast_telegram_rate: float
+    broadcast_zalo_rate: float
+    broadcast_batch: int
+    broadcast_lease_seconds: float
+    broadcast_poll_seconds: float
 
     @property
     def zalo_enabled(self) -> bool:
@@ -102,6 +115,11 @@ class Settings:
             "ZALO_REFRESH_TOKEN": self.zalo_refresh_token,
             "ZALO_API_URL": self.zalo_api_url,
             "ZALO_OAUTH_URL": self.zalo_oauth_url,
+            "BROADCAST_TELEGRAM_RATE": str(self.broadcast_telegram_rate),
+            "BROADCAST_ZALO_RATE": str(self.broadcast_zalo_rate),
+            "BROADCAST_BATCH": str(self.broadcast_batch),
+            "BROADCAST_LEASE_SECONDS": str(self.broadcast_lease_seconds),
+            "BROADCAST_POLL_SECONDS": str(self.broadcast_poll_seconds),
         }
 
 
@@ -140,6 +158,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         zalo_refresh_token=env.get("ZALO_REFRESH_TOKEN", ""),
         zalo_api_url=env.get("ZALO_API_URL") or "https://openapi.zalo.me",
         zalo_oauth_url=env.get("ZALO_OAUTH_URL") or "https://oauth.zaloapp.com",
+        # Telegram allows about 30 messages a second overall; Zalo about 4,000 requests a minute per app.
+        broadcast_telegram_rate=_float(env, "BROADCAST_TELEGRAM_RATE", 30.0),
+        broadcast_zalo_rate=_float(env, "BROADCAST_ZALO_RATE", 50.0),
+        broadcast_batch=max(1, _int(env, "BROADCAST_BATCH", 50)),
+        broadcast_lease_seconds=_float(env, "BROADCAST_LEASE_SECONDS", 60.0),
+        broadcast_poll_seconds=_float(env, "BROADCAST_POLL_SECONDS", 1.0),
     )
 
 

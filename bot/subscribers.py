@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.settings import get_settings
 from bot.storage import db
-from bot.storage.models import PublicationSend, Subscriber, SubscriberStatus, utcnow
+from bot.storage.models import BroadcastDelivery, PublicationSend, Subscriber, SubscriberStatus, utcnow
 
 TOPICS = {
     "an_toan": "An toàn, thời tiết, bão",
@@ -157,7 +157,7 @@ def delete_personal_data(subscriber: Subscriber) -> None:
     anonymous counts (their pseudonym is replaced by a random one, unlinkable to the person)."""
     ref = pseudonym(subscriber.channel, subscriber.channel_user_id)
     with db.session() as session, session.begin():
-        _anonymise(session, ref)
+        _anonymise(session, subscriber.channel, subscriber.channel_user_id, ref)
         session.execute(delete(Subscriber).where(Subscriber.id == subscriber.id))
     try:
         with db.tracker_engine().begin() as connection:
@@ -169,10 +169,16 @@ def delete_personal_data(subscriber: Subscriber) -> None:
         pass
 
 
-def _anonymise(session: Session, ref: str) -> None:
-    """Replace a pseudonym by a random one in the pseudonymous records: counts stay, the link goes."""
+def _anonymise(session: Session, channel: str, user_id: str, ref: str) -> None:
+    """Replace the person's pseudonym by a random one, and drop their platform id from broadcast
+    deliveries: the counts stay, the link to the person goes."""
     unlinked = "deleted-" + secrets.token_hex(8)
     session.execute(update(PublicationSend).where(PublicationSend.user_ref == ref).values(user_ref=unlinked))
+    session.execute(
+        update(BroadcastDelivery)
+        .where(BroadcastDelivery.channel == channel, BroadcastDelivery.channel_user_id == user_id)
+        .values(channel_user_id="", user_ref=unlinked)
+    )
 
 
 def local_time(moment: datetime | None) -> str:

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 from bot import replies, subscribers
 from bot.areas import areas, by_key, match_area
+from bot.broadcasts import officers
+from bot.broadcasts.composer import Composer
 from bot.channels.render import Button, OutMessage, render
 from bot.channels.types import ChannelType
 from bot.gateways.throttle import FloodGuard
 from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.storage.models import Subscriber, SubscriberStatus
+from bot.storage.models import Officer, Subscriber, SubscriberStatus
 from bot.text import fold
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,10 @@ COMMANDS = {
     "lienhe": "lienhe", "lien he": "lienhe",
     "dulieu": "dulieu", "du lieu": "dulieu", "du lieu cua toi": "dulieu", "xem du lieu": "dulieu",
     "xoadulieu": "xoadulieu", "xoa du lieu": "xoadulieu",
+    "broadcast": "broadcast", "broadcasts": "broadcasts",
 }  # fmt: skip
+# Commands for officers only (see `bot officer`); anyone else is refused and the attempt logged.
+OFFICER_COMMANDS = {"broadcast", "broadcasts"}
 # Commands answered by the assistant itself, as intents.
 ASSISTANT_COMMANDS = {"help": "/help", "tailieu": "/request_publication"}
 # Button payloads that go to the assistant: knowledge answers and publications.
@@ -49,12 +54,19 @@ class Incoming:
     user_id: str
     text: str = ""
     display_name: str | None = None
-    kind: str = "text"  # text | location | other (photo, voice, sticker, file, contact...)
+    kind: str = "text"  # text | photo | location | other (voice, sticker, file, contact...)
+    photo_file_id: str | None = None
 
 
-def command_of(text: str) -> str | None:
-    key = " ".join(fold(text).strip().lstrip("/").split("@")[0].split())
-    return COMMANDS.get(key)
+def command_of(text: str) -> tuple[str, str] | None:
+    """The command a message gives, with its argument: "/broadcast 2026-12-01 07:00" -> ("broadcast", "...")."""
+    stripped = text.strip()
+    if stripped.startswith("/"):
+        head, _, argument = stripped[1:].partition(" ")
+        name = COMMANDS.get(fold(head.split("@")[0]))
+        return (name, argument.strip()) if name else None
+    name = COMMANDS.get(" ".join(fold(stripped).split()))
+    return (name, "") if name else None
 
 
 class Gateway:
@@ -62,6 +74,7 @@ class Gateway:
         self.channel = channel
         self.rasa = rasa
         self.flood = flood or FloodGuard()
+        self.composer = Composer(channel)
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def handle(self, incoming: Incoming) -> list[OutMessage]:
@@ -79,21 +92,45 @@ class Gateway:
 
     async def _handle(self, incoming: Incoming) -> list[OutMessage]:
         person = await asyncio.to_thread(subscribers.touch, self.channel.name, incoming.user_id, incoming.display_name)
+        text = incoming.text.strip()
+        command = command_of(text) if incoming.kind == "text" else None
+        if (command and command[0] in OFFICER_COMMANDS) or text.startswith("#bc:") or incoming.kind == "photo":
+            officer = await asyncio.to_thread(officers.find, self.channel.name, incoming.user_id)
+            if officer is not None:
+                return await self._officer(officer, incoming, command)
+            if incoming.kind != "photo":
+                await asyncio.to_thread(officers.record_refusal, self.channel.name, incoming.user_id, text[:64])
+                return [OutMessage(replies.OFFICERS_ONLY)]
         if incoming.kind == "location":
             return [OutMessage(replies.LOCATION_RECEIVED, self._area_buttons())]
         if incoming.kind != "text":
             return [OutMessage(replies.NOT_UNDERSTOOD_KIND)]
-        text = incoming.text.strip()
         if text.startswith("#"):
             return await self._button(person, text[1:])
-        if (command := command_of(text)) is not None:
-            return await self._command(person, command)
+        if command is not None:
+            return await self._command(person, command[0])
         if text.startswith("/") and not ASSISTANT_PAYLOAD.match(text):
             return [OutMessage(replies.UNKNOWN_COMMAND)]
+        draft = await self.composer.draft_of(incoming.user_id) if text else None
+        if draft is not None and draft.compose_step in ("text", "areas"):
+            return await self.composer.on_text(draft, text)
         if person.awaiting == subscribers.AWAITING_AREA and (area := match_area(text)) is not None:
             person = await asyncio.to_thread(subscribers.set_area, person, area.key)
             return [self._topics_message(person)]
         return await self.ask_assistant(person, text)
+
+    async def _officer(self, officer: Officer, incoming: Incoming, command: tuple[str, str] | None) -> list[OutMessage]:
+        """Officer commands, and an officer's messages while a broadcast is being composed."""
+        if command and command[0] == "broadcast":
+            return await self.composer.start(incoming.user_id, command[1])
+        if command and command[0] == "broadcasts":
+            return await self.composer.recent(officer)
+        draft = await self.composer.draft_of(incoming.user_id)
+        if incoming.text.strip().startswith("#bc:"):
+            return await self.composer.on_button(officer, draft, incoming.text.strip()[4:])
+        if draft is not None and incoming.kind == "photo" and draft.compose_step == "text":
+            return await self.composer.on_photo(draft, incoming.photo_file_id or "", incoming.text)
+        return [OutMessage(replies.NOT_UNDERSTOOD_KIND)]
 
     async def ask_assistant(self, person: Subscriber, text: str) -> list[OutMessage]:
         metadata = {"channel": self.channel.name, "area": person.area, "subscriber": person.status}

@@ -111,6 +111,8 @@ class TelegramGateway:
             return
         if message.location is not None:
             incoming = Incoming(str(user.id), display_name=user.full_name, kind="location")
+        elif message.photo:
+            incoming = Incoming(str(user.id), message.caption or "", user.full_name, "photo", message.photo[-1].file_id)
         elif message.text is not None:
             incoming = Incoming(str(user.id), message.text, user.full_name)
         else:

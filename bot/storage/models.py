@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -89,3 +89,99 @@ class PlatformToken(Base):
     expires_at = Column(DateTime, nullable=False)
     seeded_from = Column(String(64), nullable=False)  # hash of the configured refresh token it came from
     updated_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Role:
+    OFFICER = "officer"  # may broadcast
+    ADMIN = "admin"  # may also see every broadcast and cancel any
+
+
+class Officer(Base):
+    """A border-post officer or provincial staff member allowed to broadcast (managed with `bot officer`)."""
+
+    __tablename__ = "officers"
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id", name="uq_officer_channel_user"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(16), nullable=False)
+    channel_user_id = Column(String(64), nullable=False)
+    name = Column(String(128))
+    role = Column(String(16), nullable=False, default=Role.OFFICER)
+    added_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class RefusedAttempt(Base):
+    """Someone who is not an officer tried an officer command (logged for review)."""
+
+    __tablename__ = "refused_attempts"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow)
+    channel = Column(String(16), nullable=False)
+    user_ref = Column(String(64), nullable=False)  # pseudonymous
+    command = Column(String(64), nullable=False)
+
+
+class BroadcastStatus:
+    DRAFT = "draft"  # being composed in a chat
+    SCHEDULED = "scheduled"  # waiting for its time
+    SENDING = "sending"  # recipients chosen, deliveries queued
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Broadcast(Base):
+    __tablename__ = "broadcasts"
+    __table_args__ = (Index("ix_broadcasts_status_scheduled", "status", "scheduled_at"),)
+
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False, default="")
+    publication_id = Column(String(64))
+    photo_file_id = Column(String(256))  # a Telegram photo sent by the officer (Telegram recipients only)
+    target_areas = Column(String(512), nullable=False, default="")  # comma-separated area keys; empty: all
+    target_topics = Column(String(256), nullable=False, default="")  # comma-separated topics; empty: all
+    target_channel = Column(String(16))  # telegram | zalo | None: all
+    status = Column(String(16), nullable=False, default=BroadcastStatus.DRAFT)
+    compose_step = Column(String(16))  # for drafts: what the composer waits for
+    scheduled_at = Column(DateTime)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    started_at = Column(DateTime)
+    finished_at = Column(DateTime)
+    created_by_channel = Column(String(16), nullable=False)  # "cli" for the command line
+    created_by_user_id = Column(String(64), nullable=False)
+    recipients = Column(Integer, nullable=False, default=0)
+    summary_sent = Column(Integer, nullable=False, default=0)
+
+
+class DeliveryStatus:
+    QUEUED = "queued"
+    SENDING = "sending"  # claimed by a worker
+    SENT = "sent"
+    FAILED = "failed"  # gave up after retries
+    BLOCKED = "blocked"  # the person blocked the bot or left the OA
+    SKIPPED = "skipped"  # not allowed on this channel now (Zalo: outside the free-messaging window)
+    CANCELLED = "cancelled"
+
+
+class BroadcastDelivery(Base):
+    """One broadcast to one person: the durable queue the workers claim from."""
+
+    __tablename__ = "broadcast_deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_queue", "status", "next_attempt_at", "id"),
+        Index("ix_deliveries_broadcast_status", "broadcast_id", "status"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    broadcast_id = Column(Integer, ForeignKey("broadcasts.id", ondelete="CASCADE"), nullable=False)
+    channel = Column(String(16), nullable=False)
+    channel_user_id = Column(String(64), nullable=False)
+    user_ref = Column(String(64), nullable=False)  # pseudonymous, for statistics
+    area = Column(String(64))
+    status = Column(String(16), nullable=False, default=DeliveryStatus.QUEUED)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False, default=utcnow)
+    claimed_by = Column(String(64))
+    claimed_at = Column(DateTime)
+    sent_at = Column(DateTime)
+    error = Column(String(256))

@@ -58,10 +58,14 @@ def test_an_emergency_gets_the_rescue_contacts_first(stack, message):
         assert contact in first
 
 
-def test_a_question_about_danger_gets_contacts_then_the_answer(stack):
-    answer = knowledge().by_id("thay_tau_khac_gap_nan_co_phai_cuu").render()
+def test_danger_now_phrased_as_a_question_gets_the_contacts_first(stack):
+    got = texts(ask(stack, "ghe tui đang chìm, phải báo cho ai?"))
+    assert "112" in got[0] and "7903 kHz" in got[0] and "vị trí" in got[0]
+
+
+def test_a_calm_question_about_rescue_is_just_answered(stack):
     got = texts(ask(stack, "Thấy tàu khác bị chìm thì tôi có bắt buộc phải cứu không?"))
-    assert "112" in got[0] and got[-1] == answer
+    assert got[-1] == knowledge().by_id("thay_tau_khac_gap_nan_co_phai_cuu").render()
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    status: int = 200  # what the stand-in answered: 200, or 403 / 429 for refused calls
 
 
 class TelegramStandIn:
@@ -129,12 +130,15 @@ class TelegramStandIn:
     def push_raw(self, update: dict[str, Any]) -> None:
         self.push(update)
 
-    def sent_to(self, chat_id: int) -> list[Call]:
+    def delivered(self) -> list[Call]:
+        """Messages and documents the bot sent successfully (refused calls are in ``calls`` only)."""
         with self._lock:
             return [
-                c for c in self.calls
-                if c.method in ("sendMessage", "sendDocument") and str(c.params.get("chat_id")) == str(chat_id)
-            ]  # fmt: skip
+                c for c in self.calls if c.method in ("sendMessage", "sendDocument", "sendPhoto") and c.status == 200
+            ]
+
+    def sent_to(self, chat_id: int) -> list[Call]:
+        return [c for c in self.delivered() if str(c.params.get("chat_id")) == str(chat_id)]
 
     def texts_to(self, chat_id: int) -> list[str]:
         return [c.params.get("text") or c.params.get("caption") or "" for c in self.sent_to(chat_id)]
@@ -174,21 +178,24 @@ class TelegramStandIn:
         if method == "getUpdates":
             return self._ok(await self._get_updates(params))
         chat = int(params["chat_id"]) if str(params.get("chat_id", "")).lstrip("-").isdigit() else None
+        call = Call(method, params)
         with self._lock:
-            self.calls.append(Call(method, params))
+            self.calls.append(call)
         if chat is not None and chat in self.blocked_chats:
+            call.status = 403
             return web.json_response(
                 {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}, status=403
             )
         if chat is not None and self.too_many_requests.get(chat, 0) > 0:
             self.too_many_requests[chat] -= 1
+            call.status = 429
             return web.json_response(
                 {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {self.retry_after}",
                  "parameters": {"retry_after": self.retry_after}}, status=429,
             )  # fmt: skip
         if method == "getMe":
             return self._ok(BOT_USER)
-        if method in ("sendMessage", "sendDocument"):
+        if method in ("sendMessage", "sendDocument", "sendPhoto"):
             return self._ok(self._sent_message(chat or 0, method, params))
         return self._ok(True)  # setMyCommands, deleteWebhook, setWebhook, answerCallbackQuery, sendChatAction...
 
@@ -197,6 +204,8 @@ class TelegramStandIn:
                    "chat": {"id": chat, "type": "private"}}  # fmt: skip
         if method == "sendMessage":
             message["text"] = params.get("text", "")
+        elif method == "sendPhoto":
+            message["photo"] = [{"file_id": "p1", "file_unique_id": "pu1", "width": 90, "height": 90}]
         else:
             message["document"] = {"file_id": "d1", "file_unique_id": "du1", "file_name": "x.pdf"}
         return message

@@ -1,0 +1,1 @@
+"""Broadcasts: officers send news to subscribers; a durable queue in the database; workers deliver it."""

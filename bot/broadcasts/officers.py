@@ -1,0 +1,67 @@
+"""Who may broadcast: officers and admins, kept in the database and managed with `bot officer`."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import delete, select
+
+from bot.storage import db
+from bot.storage.models import Officer, RefusedAttempt, Role
+from bot.subscribers import pseudonym
+
+logger = logging.getLogger(__name__)
+CHANNELS = ("telegram", "zalo")
+
+
+class OfficerError(ValueError):
+    """A bad officer specification; the message says what is expected."""
+
+
+def parse_spec(spec: str) -> tuple[str, str]:
+    """ "telegram:123456" -> ("telegram", "123456")."""
+    channel, _, user_id = spec.partition(":")
+    channel, user_id = channel.strip().lower(), user_id.strip()
+    if channel not in CHANNELS or not user_id or len(user_id) > 64 or not user_id.replace("-", "").isalnum():
+        raise OfficerError(f"expected telegram:<user id> or zalo:<user id>, not {spec!r}")
+    return channel, user_id
+
+
+def add(spec: str, name: str | None = None, role: str = Role.OFFICER) -> Officer:
+    channel, user_id = parse_spec(spec)
+    if role not in (Role.OFFICER, Role.ADMIN):
+        raise OfficerError("role must be officer or admin")
+    with db.session() as session, session.begin():
+        officer = session.execute(
+            select(Officer).where(Officer.channel == channel, Officer.channel_user_id == user_id)
+        ).scalar_one_or_none()
+        if officer is None:
+            officer = Officer(channel=channel, channel_user_id=user_id)
+            session.add(officer)
+        officer.name, officer.role = name or officer.name, role
+    return officer
+
+
+def remove(spec: str) -> bool:
+    channel, user_id = parse_spec(spec)
+    with db.session() as session, session.begin():
+        result = session.execute(delete(Officer).where(Officer.channel == channel, Officer.channel_user_id == user_id))
+    return result.rowcount > 0
+
+
+def all_officers() -> list[Officer]:
+    with db.session() as session:
+        return list(session.execute(select(Officer).order_by(Officer.channel, Officer.channel_user_id)).scalars())
+
+
+def find(channel: str, user_id: str) -> Officer | None:
+    with db.session() as session:
+        return session.execute(
+            select(Officer).where(Officer.channel == channel, Officer.channel_user_id == user_id)
+        ).scalar_one_or_none()
+
+
+def record_refusal(channel: str, user_id: str, command: str) -> None:
+    logger.warning("Refused officer command %s from a %s user who is not an officer", command, channel)
+    with db.session() as session, session.begin():
+        session.add(RefusedAttempt(channel=channel, user_ref=pseudonym(channel, user_id), command=command[:64]))

@@ -1,0 +1,141 @@
+"""Deliver one broadcast to one person on one platform, and say what happened.
+
+Each sender paces itself to its platform's limits (Telegram: about 30 messages a second overall and one
+a second per chat; Zalo: about 4,000 requests a minute per app) and turns the platform's answers into
+an ``Outcome``: sent, blocked (403 / the person left the OA: never send again), retry later (429 with
+its retry_after, network trouble) or failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from aiolimiter import AsyncLimiter
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.channels.render import split_text
+from bot.channels.types import TELEGRAM, ZALO
+from bot.gateways.zalo.client import OutsideWindow, RateLimited, Unreachable, ZaloClient, ZaloError
+from bot.publications.catalogue import Publication
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+PER_CHAT_INTERVAL = 1.0  # seconds between two messages to the same person
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # sent | blocked | retry | failed | skipped
+    retry_after: float = 0.0
+    error: str = ""
+
+
+SENT = Outcome("sent")
+
+
+@dataclass(frozen=True)
+class Content:
+    text: str
+    publication: Publication | None = None
+    photo_file_id: str | None = None
+
+
+class Pacer:
+    """A steady rate (no bursts) that a 429 can pause for everyone."""
+
+    def __init__(self, per_second: float) -> None:
+        self._limiter = AsyncLimiter(1, 1 / per_second) if per_second > 0 else None
+        self._paused_until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    async def wait(self) -> None:
+        while (delay := self._paused_until - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+        if self._limiter is not None:
+            await self._limiter.acquire()
+
+
+class TelegramSender:
+    channel = "telegram"
+
+    def __init__(self, settings: Settings, per_second: float) -> None:
+        api = settings.telegram_api_url.rstrip("/")
+        self.bot = Bot(settings.telegram_bot_token, base_url=api, base_file_url=api.removesuffix("/bot") + "/file/bot")
+        self.pacer = Pacer(per_second)
+
+    async def send(self, user_id: str, content: Content) -> Outcome:
+        chat = int(user_id)
+        try:
+            if content.photo_file_id:
+                await self.pacer.wait()
+                await self.bot.send_photo(chat, content.photo_file_id, caption=content.text[:1024])
+                rest = content.text[1024:]
+            else:
+                rest = content.text
+            for i, piece in enumerate(split_text(rest, TELEGRAM.max_text_length) if rest else []):
+                if i or content.photo_file_id:
+                    await asyncio.sleep(PER_CHAT_INTERVAL)
+                await self.pacer.wait()
+                await self.bot.send_message(chat, piece)
+            if content.publication is not None:
+                await asyncio.sleep(PER_CHAT_INTERVAL)
+                await self.pacer.wait()
+                with content.publication.path.open("rb") as file:
+                    await self.bot.send_document(chat, file, filename=f"{content.publication.id}.pdf",
+                                                 caption=content.publication.title)  # fmt: skip
+            return SENT
+        except RetryAfter as error:
+            seconds = float(error.retry_after if isinstance(error.retry_after, int | float) else 1)
+            self.pacer.pause(seconds)
+            return Outcome("retry", seconds, "429 too many requests")
+        except Forbidden as error:
+            return Outcome("blocked", error=str(error)[:200])
+        except BadRequest as error:
+            return Outcome("blocked" if "chat not found" in str(error).lower() else "failed", error=str(error)[:200])
+        except (NetworkError, TelegramError, OSError) as error:
+            return Outcome("retry", error=f"network: {error}"[:200])
+
+    async def close(self) -> None:
+        await self.bot.shutdown()
+
+
+class ZaloSender:
+    channel = "zalo"
+
+    def __init__(self, settings: Settings, per_second: float) -> None:
+        self.client = ZaloClient(settings)
+        self.pacer = Pacer(per_second)
+
+    async def send(self, user_id: str, content: Content) -> Outcome:
+        try:
+            for i, piece in enumerate(split_text(content.text, ZALO.max_text_length)):
+                if i:
+                    await asyncio.sleep(PER_CHAT_INTERVAL)
+                await self.pacer.wait()
+                await self.client.send_text(user_id, piece)
+            if content.publication is not None:
+                await self.pacer.wait()
+                await self.client.send_file(user_id, Path(content.publication.path))
+            return SENT
+        except OutsideWindow as error:
+            return Outcome("skipped", error=str(error)[:200])
+        except Unreachable as error:
+            return Outcome("blocked", error=str(error)[:200])
+        except RateLimited as error:
+            self.pacer.pause(60)
+            return Outcome("retry", 60, str(error)[:200])
+        except ZaloError as error:
+            return Outcome("failed", error=str(error)[:200])
+        except (httpx.HTTPError, OSError) as error:
+            return Outcome("retry", error=f"network: {error!r}"[:200])
+
+    async def close(self) -> None:
+        await self.client.close()
