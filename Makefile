@@ -41,6 +41,7 @@ test: lint validate train
 
 bench: train
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.broadcast
 
 clean:
 	rm -rf $(VENV) var models
