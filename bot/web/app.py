@@ -12,6 +12,7 @@ from bot.settings import Settings, get_settings
 from bot.web import chat
 
 STATIC_DIR = Path(__file__).parent / "static"
+MAX_BODY_BYTES = 64 * 1024  # a chat message, a Zalo event or a form: never more
 
 
 async def _close_clients(app: web.Application) -> None:
@@ -20,7 +21,7 @@ async def _close_clients(app: web.Application) -> None:
 
 def create_app(settings: Settings | None = None, rasa: RasaClient | None = None) -> web.Application:
     settings = settings or get_settings()
-    app = web.Application(client_max_size=chat.MAX_BODY_BYTES)
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
     app["static_dir"] = STATIC_DIR
     app["rasa"] = rasa or RasaClient()
     app.add_routes(chat.routes)

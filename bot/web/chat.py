@@ -7,16 +7,18 @@ HTTP API can stay bound to localhost.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 import aiohttp
 from aiohttp import web
 
 from bot import replies as replies_text
+from bot import subscribers
+from bot.publications.catalogue import by_id
 from bot.rasa_client import RasaClient, RasaUnavailable
 
 VISITOR_COOKIE = "visitor"
-MAX_BODY_BYTES = 16 * 1024
 
 routes = web.RouteTableDef()
 
@@ -24,6 +26,20 @@ routes = web.RouteTableDef()
 @routes.get("/")
 async def chat_page(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(request.app["static_dir"] / "chat.html")
+
+
+@routes.get("/publications/{publication_id}.pdf")
+async def publication_file(request: web.Request) -> web.StreamResponse:
+    publication = by_id(request.match_info["publication_id"])
+    if publication is None or not publication.path.is_file():
+        raise web.HTTPNotFound(text="Không có tài liệu này.")
+    return web.FileResponse(
+        publication.path,
+        headers={
+            "Content-Disposition": f'attachment; filename="{publication.id}.pdf"',
+            "Content-Type": "application/pdf",
+        },
+    )
 
 
 @routes.post("/api/chat")
@@ -42,6 +58,11 @@ async def chat_message(request: web.Request) -> web.Response:
         replies = await client.send(f"web-{visitor}", body.get("message", ""), {"channel": "webchat"})
     except RasaUnavailable:
         replies = [{"text": replies_text.TRY_AGAIN}]
+    for reply in replies:
+        document = (reply.get("custom") or {}).get("document")
+        if document:  # the browser gets a link; the path on the server is nobody's business
+            reply["custom"] = {"document": {"title": document["title"], "url": document["url"]}}
+            await asyncio.to_thread(subscribers.record_publication_send, document["publication_id"], "webchat", visitor)
     result = web.json_response({"replies": replies})
     result.set_cookie(VISITOR_COOKIE, visitor, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
     return result

@@ -135,3 +135,16 @@ def test_the_web_chat_page_and_its_api(stack):
 def test_the_bot_command_is_installed():
     result = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True)
     assert "train" in result.stdout and "run" in result.stdout
+
+
+def test_the_web_chat_offers_publications_as_downloads(stack):
+    base = f"http://127.0.0.1:{stack.settings.web_port}"
+    with httpx.Client(base_url=base) as client:
+        replies = client.post("/api/chat", json={"message": "gửi cho tôi tài liệu về an toàn trên biển"}).json()
+        documents = [r["custom"]["document"] for r in replies["replies"] if r.get("custom")]
+        assert documents == [{"title": "An toàn và cứu nạn trên biển", "url": "/publications/an_toan_cuu_nan.pdf"}]
+        pdf = client.get(documents[0]["url"])
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert client.get("/publications/khong_co.pdf").status_code == 404
+        assert client.get("/publications/..%2Fcatalogue.yml.pdf").status_code == 404

@@ -32,7 +32,6 @@ from bot.storage.models import ProcessedEvent
 logger = logging.getLogger(__name__)
 
 PATH = "/webhooks/zalo/webhook"
-MAX_BODY_BYTES = 64 * 1024
 MAX_PARALLEL_EVENTS = 32
 NON_TEXT_EVENTS = {
     "user_send_image", "user_send_sticker", "user_send_file", "user_send_audio", "user_send_video",
