@@ -20,7 +20,15 @@ from sqlalchemy.orm import Session
 
 from bot.settings import get_settings
 from bot.storage import db
-from bot.storage.models import BroadcastDelivery, PublicationSend, Subscriber, SubscriberStatus, utcnow
+from bot.storage.models import (
+    BroadcastDelivery,
+    Interaction,
+    PublicationSend,
+    Subscriber,
+    SubscriberStatus,
+    SubscriptionEvent,
+    utcnow,
+)
 
 TOPICS = {
     "an_toan": "An toàn, thời tiết, bão",
@@ -76,7 +84,21 @@ def _update(subscriber_id: int, **values: object) -> Subscriber:
         return session.get(Subscriber, subscriber_id)
 
 
+def _event(subscriber: Subscriber, kind: str) -> None:
+    """Record a subscription change for the statistics (pseudonymous)."""
+    with db.session() as session, session.begin():
+        session.add(
+            SubscriptionEvent(
+                channel=subscriber.channel,
+                user_ref=pseudonym(subscriber.channel, subscriber.channel_user_id),
+                area=subscriber.area,
+                kind=kind,
+            )
+        )
+
+
 def give_consent(subscriber: Subscriber, wording: str) -> Subscriber:
+    _event(subscriber, "subscribed")
     return _update(
         subscriber.id,
         status=SubscriberStatus.ACTIVE,
@@ -89,6 +111,8 @@ def give_consent(subscriber: Subscriber, wording: str) -> Subscriber:
 
 def withdraw(subscriber: Subscriber) -> Subscriber:
     """Stop all broadcasts to this person now (the consent record stays, marked withdrawn)."""
+    if subscriber.status == SubscriberStatus.ACTIVE:
+        _event(subscriber, "unsubscribed")
     return _update(subscriber.id, status=SubscriberStatus.UNSUBSCRIBED, withdrawn_at=utcnow(), awaiting=None)
 
 
@@ -109,11 +133,14 @@ def toggle_topic(subscriber: Subscriber, topic: str) -> Subscriber:
 
 def mark_blocked(channel: str, user_id: str) -> None:
     with db.session() as session, session.begin():
-        session.execute(
+        changed = session.execute(
             update(Subscriber)
             .where(Subscriber.channel == channel, Subscriber.channel_user_id == user_id)
+            .where(Subscriber.status != SubscriberStatus.BLOCKED)
             .values(status=SubscriberStatus.BLOCKED)
-        )
+        ).rowcount
+        if changed:
+            session.add(SubscriptionEvent(channel=channel, user_ref=pseudonym(channel, user_id), kind="blocked"))
 
 
 def record_publication_send(publication_id: str, channel: str, user_id: str) -> None:
@@ -155,6 +182,7 @@ def personal_data(subscriber: Subscriber) -> PersonalData:
 def delete_personal_data(subscriber: Subscriber) -> None:
     """Erase the person: subscription, identifiers and conversation history. Publication sends stay as
     anonymous counts (their pseudonym is replaced by a random one, unlinkable to the person)."""
+    _event(subscriber, "deleted")
     ref = pseudonym(subscriber.channel, subscriber.channel_user_id)
     with db.session() as session, session.begin():
         _anonymise(session, subscriber.channel, subscriber.channel_user_id, ref)
@@ -173,7 +201,8 @@ def _anonymise(session: Session, channel: str, user_id: str, ref: str) -> None:
     """Replace the person's pseudonym by a random one, and drop their platform id from broadcast
     deliveries: the counts stay, the link to the person goes."""
     unlinked = "deleted-" + secrets.token_hex(8)
-    session.execute(update(PublicationSend).where(PublicationSend.user_ref == ref).values(user_ref=unlinked))
+    for table in (PublicationSend, Interaction, SubscriptionEvent):
+        session.execute(update(table).where(table.user_ref == ref).values(user_ref=unlinked))
     session.execute(
         update(BroadcastDelivery)
         .where(BroadcastDelivery.channel == channel, BroadcastDelivery.channel_user_id == user_id)

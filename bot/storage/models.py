@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -185,3 +185,79 @@ class BroadcastDelivery(Base):
     claimed_at = Column(DateTime)
     sent_at = Column(DateTime)
     error = Column(String(256))
+
+
+class Interaction(Base):
+    """One message from a person and the bot's reply to it: the outreach log behind every figure.
+
+    Written by the metrics log from Rasa's event stream (bot/metrics/). ``user_ref`` is a keyed hash of
+    the person's platform id; the raw id is never stored here.
+    """
+
+    __tablename__ = "interactions"
+    __table_args__ = (
+        Index("ix_interactions_at_user", "at", "user_ref"),
+        Index("ix_interactions_outcome_at", "outcome", "at"),
+        Index("ix_interactions_channel_at", "channel", "at"),
+        Index("ix_interactions_topic_at", "topic", "at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False)
+    channel = Column(String(16), nullable=False)
+    user_ref = Column(String(64), nullable=False)
+    area = Column(String(64))
+    text = Column(String(500), nullable=False, default="")
+    intent = Column(String(128))
+    confidence = Column(Float)
+    outcome = Column(String(16), nullable=False)  # answered | fallback
+    detail = Column(String(24), nullable=False)  # knowledge, emergency, publication, conversation, suggestions...
+    entry_id = Column(String(64))  # knowledge entry answered
+    topic = Column(String(32))  # its topic
+    replies = Column(Integer, nullable=False, default=0)
+    response_ms = Column(Integer)
+
+
+class SubscriptionEvent(Base):
+    """A person subscribed, unsubscribed, blocked the bot or had their data deleted."""
+
+    __tablename__ = "subscription_events"
+    __table_args__ = (Index("ix_subscription_events_at", "at", "kind"),)
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow)
+    channel = Column(String(16), nullable=False)
+    user_ref = Column(String(64), nullable=False)
+    area = Column(String(64))
+    kind = Column(String(16), nullable=False)  # subscribed | unsubscribed | blocked | deleted
+
+
+class MetricsGap(Base):
+    """Interactions the log could not write (the database was down longer than its buffer lasted)."""
+
+    __tablename__ = "metrics_gaps"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow)
+    lost = Column(Integer, nullable=False)
+
+
+class DashboardUser(Base):
+    __tablename__ = "dashboard_users"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    password_hash = Column(String(256), nullable=False)
+    role = Column(String(16), nullable=False)  # staff | officer | admin
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_login_at = Column(DateTime)
+
+
+class DashboardSession(Base):
+    __tablename__ = "dashboard_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    user_id = Column(Integer, ForeignKey("dashboard_users.id", ondelete="CASCADE"), nullable=False)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)

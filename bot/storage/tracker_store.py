@@ -5,7 +5,8 @@ one URL. Two changes for speed, measured with py-spy at 20 concurrent senders (R
 - its engine is replaced by one with the project's options (``bot.storage.engine``): on SQLite a
   pooled, WAL-mode connection instead of a new file connection per query;
 - to know which events are new, Rasa counts the stored events of the session before every save (two
-  saves per message, 15% of the server's time); the tracker read from the database already tells.
+  saves per message, 15% of the server's time), and re-reads the whole tracker to stream them to the
+  event broker; the tracker read from the database already tells.
 """
 
 from __future__ import annotations
@@ -56,6 +57,15 @@ class SettingsTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)
         tracker.stored_events = len(tracker.events)  # type: ignore[attr-defined]
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Publish the new events to the event broker (Rasa re-reads the whole tracker to find them)."""
+        stored = getattr(tracker, "stored_events", None)
+        if self.event_broker is None or stored is None:
+            await super().stream_events(tracker)
+            return
+        new_events = list(itertools.islice(tracker.events, stored, len(tracker.events)))
+        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
 
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
         stored = getattr(tracker, "stored_events", None)

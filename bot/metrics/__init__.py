@@ -1,0 +1,1 @@
+"""Outreach metrics: the interaction log and the figures computed from it."""
