@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
+CHROMIUM := /usr/bin/chromium
+
 .PHONY: run test bench lint train venv unit e2e validate stories clean
 
 $(STAMP): requirements.lock pyproject.toml scripts/make-venv.sh
@@ -35,7 +37,12 @@ validate: venv
 stories: train
 	$(BIN)/rasa test core --e2e --stories tests/conversations --model $$($(BIN)/python -c 'from bot.training import model_path; print(model_path())') --fail-on-prediction-errors --out var/results/stories
 
-test: lint validate train
+# The dashboard's browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+$(CHROMIUM):
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || \
+		(echo "Could not install chromium: run 'sudo apt-get install chromium', then make test again"; exit 1)
+
+test: lint validate train $(CHROMIUM)
 	$(BIN)/pytest -q
 	$(MAKE) stories
 

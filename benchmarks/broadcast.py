@@ -24,16 +24,16 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 from telegram import Bot
 
+from benchmarks.databases import drop_schema, postgres_schema
 from bot.services import Service, service_env
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Subscriber
 from tests.standins.telegram import TelegramStandIn
 
-POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 RESULTS = PROJECT_ROOT / "benchmarks" / "results"
 
 
@@ -47,18 +47,6 @@ def seed(url: str, count: int) -> None:
     with make_engine(url).begin() as connection:
         for start in range(0, count, 2000):
             connection.execute(insert(Subscriber.__table__), rows[start : start + 2000])
-
-
-def postgres_schema() -> tuple[str, str]:
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    with make_engine(POSTGRES).begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    return f"{POSTGRES}?options=-csearch_path%3D{schema}", schema
-
-
-def drop_schema(schema: str) -> None:
-    with make_engine(POSTGRES).begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 def run_worker(database_url: str, recipients: int, rate: float) -> dict:

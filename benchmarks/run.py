@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import tempfile
 import time
 from pathlib import Path
@@ -23,18 +22,12 @@ from benchmarks.latency import load, resident_memory_mb
 from benchmarks.nlu_eval import parse_all, score
 from benchmarks.questions import STYLES, Question, load_questions
 from bot.knowledge.base import knowledge
-from bot.services import core_services, launched
+from bot.services import core_services, free_port, launched
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.training import train
 
 PIPELINES = {"ours": "config.yml", "stock": "benchmarks/config_stock.yml"}
 RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def measure_through_rest(model: Path, questions: list[Question], per_sender: int) -> dict:

@@ -152,6 +152,66 @@ def _operator() -> str:
         return "unknown"
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    from bot.web import auth
+
+    if args.action == "list":
+        for user in auth.list_users():
+            print(f"{user.username}\t{user.role}\tlast login: {user.last_login_at or '-'}")
+        return 0
+    if not args.name:
+        print("Error: say which account: bot user add NAME --role staff|officer|admin", file=sys.stderr)
+        return 2
+    if args.action == "remove":
+        auth.expire_sessions_of(args.name)
+        if not auth.remove_user(args.name):
+            print(f"Error: no account {args.name}", file=sys.stderr)
+            return 1
+        print(f"{args.name} removed")
+        return 0
+    password = _read_password()
+    try:
+        user = auth.add_user(args.name, password, args.role)
+    except auth.AuthError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    auth.expire_sessions_of(user.username)
+    print(f"{user.username} ({user.role}) saved")
+    return 0
+
+
+def _read_password() -> str:
+    """Asked twice at a terminal; else the first line of standard input (for scripts)."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        print("Error: the two passwords differ", file=sys.stderr)
+        raise SystemExit(2)
+    return first
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.metrics.figures import Figures, Period
+
+    try:
+        period = Period.parse(args.since, args.until)
+    except ValueError as error:
+        print(f"Error: {error} (dates are YYYY-MM-DD)", file=sys.stderr)
+        return 2
+    stats = Figures().stats(period)
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=1))
+    else:
+        for key, value in stats.items():
+            print(f"{key:22} {value}")
+    return 0
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     from bot.storage.db import upgrade
 
@@ -225,6 +285,14 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
     cancel = actions.add_parser("cancel", help="stop sending what is not sent yet")
     cancel.add_argument("id", type=int)
+    user = add("user", cmd_user, "Manage dashboard accounts (the password is asked, or read from stdin).")
+    user.add_argument("action", choices=["add", "list", "remove"])
+    user.add_argument("name", nargs="?")
+    user.add_argument("--role", choices=["staff", "officer", "admin"], default="staff")
+    stats = add("stats", cmd_stats, "Outreach figures for a date range (default: the last 30 days).")
+    stats.add_argument("--json", action="store_true")
+    stats.add_argument("--since", help="YYYY-MM-DD, Vietnam date, included")
+    stats.add_argument("--until", help="YYYY-MM-DD, Vietnam date, included")
     database = add("db", cmd_db, "Manage the application database.")
     database.add_argument("action", choices=["upgrade"], help="upgrade: apply schema migrations")
     publications = add("publications", cmd_publications, "List the publications, or build the handbooks.")

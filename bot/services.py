@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,6 +24,13 @@ from bot.training import quiet_tensorflow_env
 
 STOP_TIMEOUT_SECONDS = 15
 MAX_RESTARTS_PER_MINUTE = 5
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (for tests and benchmarks that start their own services)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @dataclass

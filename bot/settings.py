@@ -76,6 +76,8 @@ class Settings:
     broadcast_batch: int
     broadcast_lease_seconds: float
     broadcast_poll_seconds: float
+    dashboard_session_hours: float
+    dashboard_secure_cookies: bool
 
     @property
     def zalo_enabled(self) -> bool:
@@ -120,6 +122,8 @@ class Settings:
             "BROADCAST_BATCH": str(self.broadcast_batch),
             "BROADCAST_LEASE_SECONDS": str(self.broadcast_lease_seconds),
             "BROADCAST_POLL_SECONDS": str(self.broadcast_poll_seconds),
+            "DASHBOARD_SESSION_HOURS": str(self.dashboard_session_hours),
+            "DASHBOARD_SECURE_COOKIES": "1" if self.dashboard_secure_cookies else "0",
         }
 
 
@@ -164,6 +168,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         broadcast_batch=max(1, _int(env, "BROADCAST_BATCH", 50)),
         broadcast_lease_seconds=_float(env, "BROADCAST_LEASE_SECONDS", 60.0),
         broadcast_poll_seconds=_float(env, "BROADCAST_POLL_SECONDS", 1.0),
+        dashboard_session_hours=_float(env, "DASHBOARD_SESSION_HOURS", 8.0),
+        # Behind an HTTPS proxy, set DASHBOARD_SECURE_COOKIES=1 so session cookies never travel in clear.
+        dashboard_secure_cookies=env.get("DASHBOARD_SECURE_COOKIES", "0").strip().lower() in ("1", "true", "yes"),
     )
 
 

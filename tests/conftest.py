@@ -4,7 +4,6 @@ action server, the web app, the gateways) on free ports with a temporary databas
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,15 +12,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.publications.build import build_all
-from bot.services import Service, core_services, launched, web_service
+from bot.services import Service, core_services, free_port, launched, web_service
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

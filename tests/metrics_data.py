@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from bot.storage.models import Broadcast, BroadcastDelivery, Interaction, PublicationSend, SubscriptionEvent
+from bot.metrics import rollups
+from bot.storage.models import Broadcast, BroadcastDelivery, PublicationSend, SubscriptionEvent
 
 SINCE, UNTIL = "2026-10-01", "2026-10-31"
 
@@ -55,7 +56,7 @@ EXPECTED_BY_CHANNEL = {
 
 def seed(engine: Engine) -> None:
     with engine.begin() as connection:
-        connection.execute(insert(Interaction), INTERACTIONS)
+        rollups.record(connection, INTERACTIONS)
         connection.execute(insert(PublicationSend), [
             {"publication_id": "so_tay_luat_thuy_san", "channel": "telegram", "user_ref": "u1", "sent_at": vn("2026-10-05", 11)},
             {"publication_id": "an_toan_cuu_nan", "channel": "webchat", "user_ref": "u3", "sent_at": vn("2026-10-02")},

@@ -3,7 +3,7 @@
 ``knowledge/kb.yml`` is the single place staff edit. It holds ``topics`` (key -> title) and
 ``entries``; each entry has an ``id``, ``topic``, short ``title`` (used on buttons), the ``facts`` of
 the fact sheet it relies on, the ``answer``, its ``source`` and training ``questions``. From it the
-training importer generates one intent, one response and one rule per entry.
+training importer generates one intent and one response per entry (bot/knowledge/importer.py).
 """
 
 from __future__ import annotations

@@ -5,10 +5,10 @@ background.
 ``action_listen``) and produces one ``Interaction`` per turn: who (pseudonymous), where, what was
 asked, what the classifier thought, whether the bot could answer, which knowledge entry, how fast.
 
-``BackgroundWriter`` writes those rows from a thread, in batches, so that logging never slows or
-breaks a reply. If the database is unreachable it keeps retrying while its buffer (100,000 rows)
-lasts; rows that do not fit are counted and the count is written as a ``MetricsGap`` once the database
-is back, so figures are never silently short.
+``BackgroundWriter`` writes those rows (and their daily totals, see rollups.py) from a thread, in
+batches, so that logging never slows or breaks a reply. If the database is unreachable it keeps
+retrying while its buffer (100,000 rows) lasts; rows that do not fit are counted and the count is
+written as a ``MetricsGap`` once the database is back, so figures are never silently short.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import replies
 from bot.knowledge.base import knowledge
+from bot.metrics import rollups
 from bot.storage import db
-from bot.storage.models import Interaction, MetricsGap
+from bot.storage.models import MetricsGap
 from bot.subscribers import pseudonym
 
 logger = logging.getLogger(__name__)
@@ -134,6 +135,7 @@ class BackgroundWriter:
         self._batch = batch
         self._lost = 0
         self._stop = threading.Event()
+        self._give_up_at = float("inf")
         self._thread = threading.Thread(target=self._run, name="interaction-log", daemon=True)
         self._thread.start()
 
@@ -144,8 +146,10 @@ class BackgroundWriter:
             self._lost += 1
 
     def close(self, timeout: float = 10.0) -> None:
+        """Writes what is buffered, retrying for up to ``timeout`` seconds if the database is down."""
+        self._give_up_at = time.monotonic() + timeout
         self._stop.set()
-        self._thread.join(timeout)
+        self._thread.join(timeout + 1)
 
     def _take(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -166,14 +170,17 @@ class BackgroundWriter:
                 continue
             try:
                 with db.engine().begin() as connection:
-                    if pending:
-                        connection.execute(insert(Interaction), pending)
+                    rollups.record(connection, pending)
                     if self._lost:
                         lost, self._lost = self._lost, 0
                         connection.execute(insert(MetricsGap), [{"at": datetime.utcnow(), "lost": lost}])
                 pending, backoff = [], 1.0
             except SQLAlchemyError as error:
-                logger.warning("Interaction log: database unavailable (%s); retrying in %.0f s", error, backoff)
-                if self._stop.wait(backoff):
+                if self._stop.is_set() and time.monotonic() >= self._give_up_at:
+                    unwritten = len(pending) + self._queue.qsize()
+                    logger.error("Interaction log: database unavailable at shutdown; %d rows not written", unwritten)
                     return
+                logger.warning("Interaction log: database unavailable (%s); retrying in %.0f s", error, backoff)
+                if self._stop.wait(backoff):  # shutting down: retry at a steady pace until close() gives up
+                    time.sleep(min(backoff, 1.0, max(self._give_up_at - time.monotonic(), 0)))
                 backoff = min(backoff * 2, 30.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -169,7 +169,7 @@ class BroadcastDelivery(Base):
     __tablename__ = "broadcast_deliveries"
     __table_args__ = (
         Index("ix_deliveries_queue", "status", "next_attempt_at", "id"),
-        Index("ix_deliveries_broadcast_status", "broadcast_id", "status"),
+        Index("ix_deliveries_broadcast_status_area", "broadcast_id", "status", "area"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -196,10 +196,8 @@ class Interaction(Base):
 
     __tablename__ = "interactions"
     __table_args__ = (
-        Index("ix_interactions_at_user", "at", "user_ref"),
-        Index("ix_interactions_outcome_at", "outcome", "at"),
-        Index("ix_interactions_channel_at", "channel", "at"),
-        Index("ix_interactions_topic_at", "topic", "at"),
+        Index("ix_interactions_outcome_at", "outcome", "at", "text", "detail"),  # the unanswered questions
+        Index("ix_interactions_user_ref", "user_ref"),  # erasing a person
     )
 
     id = Column(Integer, primary_key=True)
@@ -216,6 +214,55 @@ class Interaction(Base):
     topic = Column(String(32))  # its topic
     replies = Column(Integer, nullable=False, default=0)
     response_ms = Column(Integer)
+
+
+# Daily totals of the interaction log, kept up to date in the same transaction as each batch of
+# interactions (bot/metrics/rollups.py), so that the dashboard reads thousands of rows, not millions.
+# Days are Vietnam dates; an unknown area is "". On SQLite the rows are stored in key order (WITHOUT
+# ROWID), so a date range is read without a second lookup.
+
+
+class DailyTraffic(Base):
+    __tablename__ = "daily_traffic"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day = Column(Date, primary_key=True)
+    channel = Column(String(16), primary_key=True)
+    area = Column(String(64), primary_key=True)
+    outcome = Column(String(16), primary_key=True)
+    messages = Column(Integer, nullable=False)
+    replies = Column(Integer, nullable=False)
+
+
+class DailyAnswer(Base):
+    __tablename__ = "daily_answers"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day = Column(Date, primary_key=True)
+    entry_id = Column(String(64), primary_key=True)
+    topic = Column(String(32), nullable=False)
+    messages = Column(Integer, nullable=False)
+
+
+class DailyResponseTime(Base):
+    __tablename__ = "daily_response_times"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day = Column(Date, primary_key=True)
+    response_ms = Column(Integer, primary_key=True)
+    messages = Column(Integer, nullable=False)
+
+
+class DailyUser(Base):
+    """Who wrote on a day (pseudonymous): distinct people over any range, by channel and by area."""
+
+    __tablename__ = "daily_users"
+    __table_args__ = (Index("ix_daily_users_user_ref", "user_ref"), {"sqlite_with_rowid": False})
+
+    day = Column(Date, primary_key=True)
+    user_ref = Column(String(64), primary_key=True)
+    area = Column(String(64), primary_key=True)
+    channel = Column(String(16), nullable=False)
 
 
 class SubscriptionEvent(Base):

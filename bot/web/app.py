@@ -1,4 +1,5 @@
-"""The web application on port 8000: web chat now, staff dashboard and webhooks as they are added."""
+"""The web application on port 8000: the web chat (/), the staff dashboard (/dashboard, /login), the
+publications' downloads and, when configured, the Zalo webhook."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from aiohttp import web
 from bot.gateways.zalo.webhook import ZaloWebhook
 from bot.rasa_client import RasaClient
 from bot.settings import Settings, get_settings
-from bot.web import chat
+from bot.web import chat, dashboard
 
 STATIC_DIR = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 64 * 1024  # a chat message, a Zalo event or a form: never more
@@ -21,10 +22,11 @@ async def _close_clients(app: web.Application) -> None:
 
 def create_app(settings: Settings | None = None, rasa: RasaClient | None = None) -> web.Application:
     settings = settings or get_settings()
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[dashboard.security])
     app["static_dir"] = STATIC_DIR
     app["rasa"] = rasa or RasaClient()
     app.add_routes(chat.routes)
+    app.add_routes(dashboard.routes)
     app.router.add_static("/static/", STATIC_DIR)
     if settings.zalo_enabled:
         ZaloWebhook(settings, app["rasa"]).install(app)

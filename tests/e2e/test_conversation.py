@@ -148,3 +148,31 @@ def test_the_web_chat_offers_publications_as_downloads(stack):
         assert pdf.headers["content-type"] == "application/pdf"
         assert client.get("/publications/khong_co.pdf").status_code == 404
         assert client.get("/publications/..%2Fcatalogue.yml.pdf").status_code == 404
+
+
+def test_every_message_is_logged_for_the_outreach_figures(stack):
+    import time
+
+    from sqlalchemy import select
+
+    from bot.storage.models import Interaction
+    from bot.subscribers import pseudonym
+
+    sender = f"telegram-{uuid.uuid4().int % 10**9}"
+    ask(stack, "lanh hai rong bao nhieu", sender)
+    ask(stack, "xyzzy qwerty vvv", sender)
+    user_ref = pseudonym("telegram", sender.removeprefix("telegram-"))
+    deadline = time.monotonic() + 15
+    rows = []
+    while len(rows) < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        with stack.db.connect() as connection:
+            rows = connection.execute(
+                select(Interaction.__table__).where(Interaction.user_ref == user_ref).order_by(Interaction.id)
+            ).fetchall()
+    answered, unsure = rows
+    assert (answered.channel, answered.outcome, answered.detail) == ("telegram", "answered", "knowledge")
+    assert (answered.entry_id, answered.topic, answered.replies) == ("lanh_hai_rong", "vung_bien", 1)
+    assert answered.response_ms is not None and 0 <= answered.response_ms < 5000
+    assert unsure.outcome == "fallback" and unsure.text == "xyzzy qwerty vvv"
+    assert sender.removeprefix("telegram-") not in answered.user_ref  # pseudonymous

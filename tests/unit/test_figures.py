@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import uuid
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 
+from bot.metrics import rollups
 from bot.metrics.figures import Figures, Period, reporting_period
 from bot.storage.db import make_engine, upgrade
 from tests import metrics_data
@@ -14,12 +17,12 @@ from tests.unit.test_storage import POSTGRES
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def figures(request, tmp_path):
+def database(request, tmp_path):
+    """An empty, upgraded application database: a SQLite file, or a fresh schema on the real PostgreSQL."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'bot.db'}"
         upgrade(url)
-        metrics_data.seed(make_engine(url))
-        yield Figures(make_engine(url))
+        yield make_engine(url)
         return
     schema = f"test_{uuid.uuid4().hex[:10]}"
     admin = make_engine(POSTGRES)
@@ -27,10 +30,15 @@ def figures(request, tmp_path):
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
     upgrade(url)
-    metrics_data.seed(make_engine(url))
-    yield Figures(make_engine(url))
+    yield make_engine(url)
     with admin.begin() as connection:
         connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+@pytest.fixture
+def figures(database):
+    metrics_data.seed(database)
+    return Figures(database)
 
 
 PERIOD = Period.parse(metrics_data.SINCE, metrics_data.UNTIL)
@@ -98,3 +106,56 @@ def test_bad_dates_are_refused():
         Period.parse("2026-10-31", "2026-10-01")
     with pytest.raises(ValueError):
         Period.parse("31/10/2026", None)
+
+
+def test_daily_totals_equal_counts_over_the_raw_rows(database):
+    """Random traffic around Vietnam midnights, written in uneven batches: every figure the dashboard
+    takes from the daily totals must equal the same count done directly over the raw rows."""
+    rng = random.Random(11)
+    first = datetime(2026, 3, 1, 16, 30)  # 23:30 in Vietnam
+    entries = [("lanh_hai_rong", "vung_bien"), ("vms_bat_24_24", "nghe_ca"), ("iuu_la_gi", "iuu")]
+    rows = []
+    for _ in range(1500):
+        entry, topic = rng.choice(entries) if rng.random() < 0.7 else (None, None)
+        rows.append({
+            "at": first + timedelta(minutes=rng.randrange(20 * 24 * 60)), "channel": rng.choice(["telegram", "zalo"]),
+            "user_ref": f"u{rng.randrange(60)}", "area": rng.choice(["ly_son", "sa_huynh", None]), "text": "?",
+            "outcome": "answered" if entry or rng.random() < 0.3 else "fallback", "detail": "knowledge",
+            "entry_id": entry, "topic": topic, "replies": rng.randrange(3),
+            "response_ms": rng.choice([None, rng.randrange(5, 500)]),
+        })  # fmt: skip
+    with database.begin() as connection:
+        start = 0
+        while start < len(rows):
+            size = rng.randrange(1, 200)
+            rollups.record(connection, rows[start : start + size])
+            start += size
+    figures = Figures(database)
+    for period in (Period.parse("2026-03-02", "2026-03-09"), Period.parse("2026-03-01", "2026-03-31")):
+        chosen = [r for r in rows if period.start <= r["at"] < period.end]
+        overview = figures.overview(period)
+        times = sorted(r["response_ms"] for r in chosen if r["response_ms"] is not None)
+        assert overview["users"] == len({r["user_ref"] for r in chosen})
+        assert overview["messages_in"] == len(chosen)
+        assert overview["messages_out"] == sum(r["replies"] for r in chosen)
+        assert overview["answered"] == sum(r["outcome"] == "answered" for r in chosen)
+        assert overview["median_response_ms"] == times[(len(times) - 1) // 2]
+        for key, breakdown in (("channel", figures.by_channel(period)), ("area", figures.by_area(period))):
+            assert {r["key"]: (r["users"], r["messages_in"]) for r in breakdown} == {
+                value or "–": (
+                    len({r["user_ref"] for r in chosen if r[key] == value}),
+                    sum(r[key] == value for r in chosen),
+                )
+                for value in {r[key] for r in chosen}
+            }
+        daily = {r["period"]: (r["users"], r["messages_in"]) for r in figures.series(period, "day")}
+        days = {(r["at"] + timedelta(hours=7)).date().isoformat() for r in chosen}
+        assert daily == {
+            day: (
+                len({r["user_ref"] for r in chosen if (r["at"] + timedelta(hours=7)).date().isoformat() == day}),
+                sum((r["at"] + timedelta(hours=7)).date().isoformat() == day for r in chosen),
+            )
+            for day in days
+        }
+        questions = {r["key"]: r["count"] for r in figures.top_topics(period) if r["kind"] == "question"}
+        assert questions == {e: sum(r["entry_id"] == e for r in chosen) for e, _ in entries}

@@ -1,4 +1,4 @@
-"""Interaction log, subscription events, dashboard users and sessions
+"""Interaction log and its daily totals, subscription events, dashboard users and sessions
 
 Revision ID: 0003
 Revises: 0002
@@ -14,6 +14,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("broadcast_deliveries", schema=None) as batch_op:  # per-area figures, index only
+        batch_op.drop_index("ix_deliveries_broadcast_status")
+        batch_op.create_index("ix_deliveries_broadcast_status_area", ["broadcast_id", "status", "area"], unique=False)
     op.create_table(
         "dashboard_users",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -44,10 +47,48 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("interactions", schema=None) as batch_op:
-        batch_op.create_index("ix_interactions_at_user", ["at", "user_ref"], unique=False)
-        batch_op.create_index("ix_interactions_channel_at", ["channel", "at"], unique=False)
-        batch_op.create_index("ix_interactions_outcome_at", ["outcome", "at"], unique=False)
-        batch_op.create_index("ix_interactions_topic_at", ["topic", "at"], unique=False)
+        batch_op.create_index("ix_interactions_outcome_at", ["outcome", "at", "text", "detail"], unique=False)
+        batch_op.create_index("ix_interactions_user_ref", ["user_ref"], unique=False)
+
+    op.create_table(
+        "daily_traffic",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("area", sa.String(length=64), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("messages", sa.Integer(), nullable=False),
+        sa.Column("replies", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "channel", "area", "outcome"),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "daily_answers",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("entry_id", sa.String(length=64), nullable=False),
+        sa.Column("topic", sa.String(length=32), nullable=False),
+        sa.Column("messages", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "entry_id"),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "daily_response_times",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("response_ms", sa.Integer(), nullable=False),
+        sa.Column("messages", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "response_ms"),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "daily_users",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("user_ref", sa.String(length=64), nullable=False),
+        sa.Column("area", sa.String(length=64), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.PrimaryKeyConstraint("day", "user_ref", "area"),
+        sqlite_with_rowid=False,
+    )
+    with op.batch_alter_table("daily_users", schema=None) as batch_op:
+        batch_op.create_index("ix_daily_users_user_ref", ["user_ref"], unique=False)
 
     op.create_table(
         "metrics_gaps",
@@ -82,17 +123,22 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("broadcast_deliveries", schema=None) as batch_op:
+        batch_op.drop_index("ix_deliveries_broadcast_status_area")
+        batch_op.create_index("ix_deliveries_broadcast_status", ["broadcast_id", "status"], unique=False)
     op.drop_table("dashboard_sessions")
     with op.batch_alter_table("subscription_events", schema=None) as batch_op:
         batch_op.drop_index("ix_subscription_events_at")
 
     op.drop_table("subscription_events")
     op.drop_table("metrics_gaps")
+    op.drop_table("daily_users")
+    op.drop_table("daily_response_times")
+    op.drop_table("daily_answers")
+    op.drop_table("daily_traffic")
     with op.batch_alter_table("interactions", schema=None) as batch_op:
-        batch_op.drop_index("ix_interactions_topic_at")
+        batch_op.drop_index("ix_interactions_user_ref")
         batch_op.drop_index("ix_interactions_outcome_at")
-        batch_op.drop_index("ix_interactions_channel_at")
-        batch_op.drop_index("ix_interactions_at_user")
 
     op.drop_table("interactions")
     op.drop_table("dashboard_users")

@@ -1,0 +1,69 @@
+"""The periodic report as a PDF (the same figures as the printable page), for the review meetings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fpdf import FPDF
+
+from bot.metrics.figures import Period
+from bot.publications.pdf import FONT_DIR
+
+LABELS = [
+    ("users", "Số người đã hỏi (mọi kênh)"),
+    ("messages_in", "Tin nhắn đến"),
+    ("messages_out", "Tin nhắn trả lời"),
+    ("answered", "Trả lời được"),
+    ("fallbacks", "Chưa trả lời được"),
+    ("answered_rate", "Tỷ lệ trả lời được"),
+    ("median_response_ms", "Thời gian trả lời (trung vị, ms)"),
+    ("new_subscribers", "Người đăng ký nhận tin mới"),
+    ("active_users_30d", "Người hỏi trong 30 ngày cuối kỳ"),
+    ("publications_sent", "Tài liệu đã gửi"),
+    ("broadcasts", "Tin đã phát"),
+    ("broadcast_deliveries", "Lượt nhận tin"),
+    ("broadcast_delivery_rate", "Tỷ lệ nhận tin"),
+]
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{100 * value:.1f}%"
+    return "–" if value is None else f"{value:,}".replace(",", ".")
+
+
+def report_pdf(report: dict[str, Any], period: Period) -> bytes:
+    pdf = FPDF(format=(210, 297))
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.set_title("Báo cáo hoạt động Trợ lý biển đảo")
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.multi_cell(0, 8, "Báo cáo hoạt động Trợ lý biển đảo", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=10)
+    pdf.multi_cell(0, 6, f"Kỳ báo cáo: {period.since:%d/%m/%Y} – {period.until:%d/%m/%Y}. Chương trình phối hợp "
+                         "thông tin, truyền thông về biên giới biển, đảo (2021–2030): truyền thông mới.",
+                   new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    _section(pdf, "Số liệu chính", [(label, _value(report["overview"].get(key))) for key, label in LABELS])
+    _section(pdf, "Theo kênh", [(r["key"], f"{r['users']} người, {r['messages_in']} tin, {r['answered']} trả lời được")
+                                for r in report["by_channel"]])  # fmt: skip
+    _section(
+        pdf, "Theo khu vực", [(r["name"], f"{r['users']} người, {r['messages_in']} tin") for r in report["by_area"]]
+    )
+    _section(pdf, "Được hỏi nhiều", [(r["title"], str(r["count"])) for r in report["top"]])
+    _section(pdf, "Tài liệu đã gửi", [(r["title"], str(r["sends"])) for r in report["publications"]])
+    _section(pdf, "Tin đã phát", [(f"#{r['id']} {r['text'][:50]}", f"{r['sent']}/{r['recipients']} đã nhận")
+                                  for r in report["broadcasts"]])  # fmt: skip
+    _section(pdf, "Câu hỏi chưa trả lời được (cần bổ sung kiến thức)",
+             [(r["question"][:80], f"{r['count']} lần") for r in report["unanswered"]])  # fmt: skip
+    return bytes(pdf.output())
+
+
+def _section(pdf: FPDF, title: str, rows: list[tuple[str, str]]) -> None:
+    pdf.ln(3)
+    pdf.set_font("DejaVu", "B", 12)
+    pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=9.5)
+    for label, value in rows or [("Không có số liệu", "")]:
+        pdf.cell(125, 6, label[:90])
+        pdf.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")

@@ -1,0 +1,130 @@
+"""Staff accounts for the dashboard: hashed passwords, roles, expiring sessions, CSRF tokens.
+
+Passwords are hashed with scrypt (Python's standard library) and a random salt. A session is a random
+token in an HttpOnly, SameSite=Strict cookie; only its SHA-256 is stored, with the CSRF token every
+form must send back and an expiry (``DASHBOARD_SESSION_HOURS``, 8 by default).
+Roles: ``staff`` reads, ``officer`` also broadcasts, ``admin`` also sees the accounts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+
+from bot.storage import db
+from bot.storage.models import DashboardSession, DashboardUser, utcnow
+
+ROLES = ("staff", "officer", "admin")
+RANK = {role: rank for rank, role in enumerate(ROLES)}
+MIN_PASSWORD = 10
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+class AuthError(ValueError):
+    """A bad account request; the message says why."""
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        _, salt, digest = stored.split("$")
+        candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), **_SCRYPT)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def add_user(username: str, password: str, role: str) -> DashboardUser:
+    username = username.strip()
+    if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").isalnum():
+        raise AuthError("the name must be letters, digits, '.' or '_' (at most 64)")
+    if role not in ROLES:
+        raise AuthError(f"the role must be one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(f"the password must have at least {MIN_PASSWORD} characters")
+    with db.session() as session, session.begin():
+        user = session.execute(select(DashboardUser).where(DashboardUser.username == username)).scalar_one_or_none()
+        if user is None:
+            user = DashboardUser(username=username)
+            session.add(user)
+        user.password_hash, user.role = hash_password(password), role
+    return user
+
+
+def list_users() -> list[DashboardUser]:
+    with db.session() as session:
+        return list(session.execute(select(DashboardUser).order_by(DashboardUser.username)).scalars())
+
+
+def remove_user(username: str) -> bool:
+    with db.session() as session, session.begin():
+        return session.execute(delete(DashboardUser).where(DashboardUser.username == username)).rowcount > 0
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    role: str
+    csrf_token: str
+
+    def may(self, role: str) -> bool:
+        return RANK[self.role] >= RANK[role]
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def log_in(username: str, password: str, hours: float) -> str | None:
+    """A new session token for the right password, else None (same time either way)."""
+    with db.session() as session, session.begin():
+        user = session.execute(select(DashboardUser).where(DashboardUser.username == username)).scalar_one_or_none()
+        valid = check_password(password, user.password_hash if user else hash_password("timing-equaliser"))
+        if user is None or not valid:
+            return None
+        token = secrets.token_urlsafe(32)
+        session.add(DashboardSession(token_hash=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
+                                     expires_at=utcnow() + timedelta(hours=hours)))  # fmt: skip
+        user.last_login_at = utcnow()
+        session.execute(delete(DashboardSession).where(DashboardSession.expires_at < utcnow()))
+    return token
+
+
+def current(token: str | None) -> Login | None:
+    if not token:
+        return None
+    with db.session() as session:
+        row = session.execute(
+            select(DashboardUser.username, DashboardUser.role, DashboardSession.csrf_token)
+            .join(DashboardUser, DashboardUser.id == DashboardSession.user_id)
+            .where(DashboardSession.token_hash == _digest(token), DashboardSession.expires_at > utcnow())
+        ).first()
+    return Login(*row) if row else None
+
+
+def log_out(token: str | None) -> None:
+    if token:
+        with db.session() as session, session.begin():
+            session.execute(delete(DashboardSession).where(DashboardSession.token_hash == _digest(token)))
+
+
+def expire_sessions_of(username: str) -> None:
+    """End every session of an account (after a password change or removal)."""
+    with db.session() as session, session.begin():
+        user_id = select(DashboardUser.id).where(DashboardUser.username == username).scalar_subquery()
+        session.execute(
+            update(DashboardSession)
+            .where(DashboardSession.user_id == user_id)
+            .values(expires_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,294 @@
+"""The staff dashboard at /dashboard: the outreach figures for a date range, their CSV exports, the
+periodic report (page and PDF), the accounts (admins) and a broadcast form (officers).
+
+Every page needs a session (bot/web/auth.py); every form carries the session's CSRF token; templates
+are autoescaped, so a message such as "<script>" shows as text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bot.areas import areas
+from bot.broadcasts import service as broadcasts
+from bot.metrics.figures import Figures, Period, as_rows, reporting_period, side_by_side
+from bot.metrics.report import report_pdf
+from bot.settings import get_settings
+from bot.subscribers import TOPICS
+from bot.web import auth
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
+)
+SESSION_COOKIE = "staff_session"
+LOGIN_CSRF_COOKIE = "login_csrf"
+PAGES = [
+    ("/dashboard", "Tổng quan"),
+    ("/dashboard/topics", "Chủ đề, câu hỏi"),
+    ("/dashboard/unanswered", "Chưa trả lời được"),
+    ("/dashboard/channels", "Kênh, khu vực"),
+    ("/dashboard/publications", "Tài liệu"),
+    ("/dashboard/broadcasts", "Tin đã gửi"),
+    ("/dashboard/report", "Báo cáo định kỳ"),
+]
+routes = web.RouteTableDef()
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def render(name: str, status: int = 200, **context: Any) -> web.Response:
+    html = TEMPLATES.get_template(name).render(pages=PAGES, topics=TOPICS, **context)
+    return web.Response(text=html, content_type="text/html", status=status)
+
+
+@web.middleware
+async def security(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Log-in for every dashboard page, CSRF for every form, and headers that keep pages to themselves."""
+    if request.path.startswith("/dashboard"):
+        login = await _run(auth.current, request.cookies.get(SESSION_COOKIE))
+        if login is None:
+            raise web.HTTPFound("/login")
+        if request.method == "POST":
+            form = await request.post()
+            if not secrets.compare_digest(str(form.get("csrf", "")), login.csrf_token):
+                raise web.HTTPForbidden(text="Phiên làm việc không hợp lệ (CSRF). Tải lại trang rồi thử lại.")
+        request["login"] = login
+    response = await handler(request)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.path.startswith(("/dashboard", "/login")):
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+async def _run(function: Callable[..., Any], *args: Any) -> Any:
+    return await asyncio.to_thread(function, *args)
+
+
+def _period(request: web.Request) -> Period:
+    try:
+        return Period.parse(request.query.get("since") or None, request.query.get("until") or None)
+    except ValueError as error:
+        raise web.HTTPBadRequest(text=f"Ngày không hợp lệ: {error}. Dùng dạng YYYY-MM-DD.") from error
+
+
+def _figures(request: web.Request) -> Figures:
+    return request.app.setdefault("figures", Figures())
+
+
+def _csv(name: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> web.Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([label for _, label in columns])
+    for row in as_rows(rows):
+        writer.writerow([row.get(key, "") for key, _ in columns])
+    body = "\ufeff" + buffer.getvalue()  # the BOM lets spreadsheet programs read Vietnamese correctly
+    headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+    return web.Response(text=body, content_type="text/csv", charset="utf-8", headers=headers)
+
+
+async def _table(request: web.Request, name: str, title: str, columns: list[tuple[str, str]],
+                 compute: Callable[[Figures, Period], list[dict[str, Any]]]) -> web.Response:  # fmt: skip
+    period = _period(request)
+    rows = await _run(compute, _figures(request), period)
+    if request.query.get("format") == "csv":
+        return _csv(f"{name}-{period.since}-{period.until}", columns, rows)
+    return render("table.html", login=request["login"], period=period, title=title, columns=columns,
+                  rows=as_rows(rows), path=request.path)  # fmt: skip
+
+
+# ---- log in / out -----------------------------------------------------------------------------------
+
+
+@routes.get("/login")
+async def login_page(request: web.Request) -> web.Response:
+    token = secrets.token_urlsafe(24)
+    response = render("login.html", csrf=token, error=None)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", secure=_secure(), max_age=3600)
+    return response
+
+
+@routes.post("/login")
+async def login(request: web.Request) -> web.Response:
+    form = await request.post()
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not secrets.compare_digest(str(form.get("csrf", "")), expected):
+        raise web.HTTPForbidden(text="Phiên đăng nhập không hợp lệ (CSRF). Tải lại trang đăng nhập.")
+    hours = get_settings().dashboard_session_hours
+    token = await _run(auth.log_in, str(form.get("username", ""))[:64], str(form.get("password", ""))[:256], hours)
+    if token is None:
+        fresh = secrets.token_urlsafe(24)
+        response = render("login.html", status=401, csrf=fresh, error="Sai tên đăng nhập hoặc mật khẩu.")
+        response.set_cookie(LOGIN_CSRF_COOKIE, fresh, httponly=True, samesite="Strict", secure=_secure())
+        return response
+    response = web.HTTPFound("/dashboard")
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=_secure(),
+                        max_age=int(hours * 3600))  # fmt: skip
+    response.del_cookie(LOGIN_CSRF_COOKIE)
+    raise response
+
+
+@routes.post("/dashboard/logout")
+async def logout(request: web.Request) -> web.Response:
+    await _run(auth.log_out, request.cookies.get(SESSION_COOKIE))
+    response = web.HTTPFound("/login")
+    response.del_cookie(SESSION_COOKIE)
+    raise response
+
+
+def _secure() -> bool:
+    return get_settings().dashboard_secure_cookies
+
+
+# ---- pages ------------------------------------------------------------------------------------------
+
+
+@routes.get("/dashboard")
+async def overview(request: web.Request) -> web.Response:
+    period = _period(request)
+    granularity = request.query.get("by", "day")
+    if granularity not in ("day", "week", "month"):
+        raise web.HTTPBadRequest(text="by phải là day, week hoặc month.")
+    figures = _figures(request)
+    summary, series = await asyncio.gather(_run(figures.overview, period), _run(figures.series, period, granularity))
+    if request.query.get("format") == "csv":
+        columns = [(k, k) for k in summary]
+        return _csv(f"tong-quan-{period.since}-{period.until}", columns, [summary])
+    chart = json.dumps(series).replace("<", "\\u003c")
+    return render("overview.html", login=request["login"], period=period, summary=summary, series=series,
+                  chart=chart, granularity=granularity, path=request.path)  # fmt: skip
+
+
+@routes.get("/dashboard/series")
+async def series_csv(request: web.Request) -> web.Response:
+    granularity = request.query.get("by", "day")
+    columns = [("period", "Kỳ"), ("messages_in", "Tin nhắn đến"), ("users", "Người"), ("answered", "Trả lời được"),
+               ("fallbacks", "Chưa trả lời được")]  # fmt: skip
+    return await _table(request, f"theo-{granularity}", "Theo thời gian", columns,
+                        lambda f, p: f.series(p, granularity))  # fmt: skip
+
+
+@routes.get("/dashboard/topics")
+async def topics(request: web.Request) -> web.Response:
+    columns = [("kind", "Loại"), ("title", "Chủ đề / câu hỏi"), ("count", "Số lần trả lời")]
+    return await _table(request, "chu-de", "Chủ đề và câu hỏi được hỏi nhiều", columns, Figures.top_topics)
+
+
+@routes.get("/dashboard/unanswered")
+async def unanswered(request: web.Request) -> web.Response:
+    columns = [("question", "Câu hỏi (gộp các cách gõ)"), ("count", "Số lần"), ("detail", "Bot đã làm"),
+               ("last", "Lần cuối")]  # fmt: skip
+    return await _table(request, "chua-tra-loi", "Câu hỏi bot chưa trả lời được", columns, Figures.unanswered)
+
+
+@routes.get("/dashboard/channels")
+async def channels(request: web.Request) -> web.Response:
+    columns = [("dimension", "Theo"), ("key", "Kênh / khu vực"), ("users", "Người"), ("messages_in", "Tin nhắn"),
+               ("answered", "Trả lời được"), ("fallbacks", "Chưa trả lời được")]  # fmt: skip
+
+    def compute(figures: Figures, period: Period) -> list[dict[str, Any]]:
+        parts = side_by_side({"channels": lambda: figures.by_channel(period), "areas": lambda: figures.by_area(period)})
+        rows = [{"dimension": "kênh", **r} for r in parts["channels"]]
+        return rows + [{"dimension": "khu vực", **r, "key": r["name"]} for r in parts["areas"]]
+
+    return await _table(request, "kenh-khu-vuc", "Theo kênh và khu vực", columns, compute)
+
+
+@routes.get("/dashboard/publications")
+async def publications(request: web.Request) -> web.Response:
+    columns = [("title", "Tài liệu"), ("sends", "Lượt gửi"), ("telegram", "Telegram"), ("zalo", "Zalo"),
+               ("webchat", "Web")]  # fmt: skip
+    return await _table(request, "tai-lieu", "Tài liệu đã gửi", columns, Figures.publications)
+
+
+@routes.get("/dashboard/broadcasts")
+async def broadcast_list(request: web.Request) -> web.Response:
+    columns = [("id", "#"), ("started", "Bắt đầu"), ("text", "Nội dung"), ("status", "Trạng thái"),
+               ("recipients", "Người nhận"), ("sent", "Đã gửi"), ("failed", "Lỗi"), ("blocked", "Đã chặn"),
+               ("skipped", "Ngoài khung Zalo"), ("areas", "Theo khu vực (đã gửi / tổng)")]  # fmt: skip
+
+    def compute(figures: Figures, period: Period) -> list[dict[str, Any]]:
+        rows = figures.broadcasts(period)
+        for row in rows:
+            row["areas"] = {area: f"{v['sent']}/{v['total']}" for area, v in row["areas"].items()}
+        return rows
+
+    return await _table(request, "tin-da-gui", "Tin đã gửi cho bà con", columns, compute)
+
+
+@routes.get("/dashboard/report")
+async def periodic_report(request: web.Request) -> web.StreamResponse:
+    kind = request.query.get("period", "")
+    if kind:
+        try:
+            period = reporting_period(kind)
+        except ValueError as error:
+            raise web.HTTPBadRequest(text="period phải là week, month hoặc quarter.") from error
+    else:
+        period = _period(request)
+    data = await _run(_figures(request).report, period)
+    if request.query.get("format") == "pdf":
+        pdf = await _run(report_pdf, data, period)
+        name = f"bao-cao-{period.since}-{period.until}.pdf"
+        return web.Response(body=pdf, content_type="application/pdf",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+    return render("report.html", login=request["login"], period=period, report=data, path=request.path,
+                  today=date.today().isoformat())  # fmt: skip
+
+
+@routes.get("/dashboard/users")
+async def users(request: web.Request) -> web.Response:
+    if not request["login"].may("admin"):
+        raise web.HTTPForbidden(text="Chỉ quản trị viên xem được danh sách tài khoản.")
+    accounts = await _run(auth.list_users)
+    return render("users.html", login=request["login"], accounts=accounts, period=None, path=request.path)
+
+
+@routes.get("/dashboard/broadcast")
+async def broadcast_form(request: web.Request) -> web.Response:
+    _officer_only(request)
+    return render("broadcast.html", login=request["login"], areas=areas(), message=None, period=None,
+                  path=request.path, form={})  # fmt: skip
+
+
+@routes.post("/dashboard/broadcast")
+async def broadcast_send(request: web.Request) -> web.Response:
+    login = _officer_only(request)
+    form = await request.post()
+    values = {"text": str(form.get("text", "")), "areas": [str(a) for a in form.getall("area", [])],
+              "topics": [str(t) for t in form.getall("topic", [])], "channel": str(form.get("channel", "")) or None,
+              "at": str(form.get("at", "")).replace("T", " ")}  # fmt: skip
+    try:
+        at = broadcasts.parse_local_time(values["at"]) if values["at"] else None
+        created = await _run(lambda: broadcasts.create(
+            values["text"], created_by_channel="dashboard", created_by_user_id=login.username,
+            areas=values["areas"], topics=values["topics"], channel=values["channel"], at=at,
+        ))  # fmt: skip
+        reachable, outside = await _run(broadcasts.count_recipients, created)
+        message = f"Đã xếp hàng tin #{created.id} đến {reachable} người" + (
+            f" ({outside} người Zalo ngoài khung nhắn tin miễn phí sẽ không nhận)." if outside else "."
+        )
+        return render("broadcast.html", login=login, areas=areas(), message=message, period=None, path=request.path,
+                      form={})  # fmt: skip
+    except broadcasts.BroadcastError as error:
+        return render("broadcast.html", status=400, login=login, areas=areas(), message=f"Lỗi: {error}",
+                      period=None, path=request.path, form=values)  # fmt: skip
+
+
+def _officer_only(request: web.Request) -> auth.Login:
+    login: auth.Login = request["login"]
+    if not login.may("officer"):
+        raise web.HTTPForbidden(text="Chỉ cán bộ (vai trò officer hoặc admin) được gửi tin.")
+    return login

@@ -1,0 +1,179 @@
+"""The staff dashboard in a real headless Chromium (Playwright), on the web app process started as
+`bot run` starts it, over a database seeded with a known set of records (tests/metrics_data.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import update
+
+from bot.services import launched, web_service
+from bot.settings import Settings, load_settings
+from bot.storage.db import make_engine, upgrade
+from bot.storage.models import DashboardSession
+from tests import metrics_data
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "song-to-gio-lon-2026"
+RANGE = f"since={metrics_data.SINCE}&until={metrics_data.UNTIL}"
+PROTECTED = ["/dashboard", "/dashboard/topics", "/dashboard/unanswered", "/dashboard/channels",
+             "/dashboard/publications", "/dashboard/broadcasts", "/dashboard/report", "/dashboard/users",
+             "/dashboard/broadcast", "/dashboard/series"]  # fmt: skip
+
+
+@dataclass
+class Site:
+    settings: Settings
+    env: dict[str, str]
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.settings.web_port}"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    var_dir = tmp_path_factory.mktemp("dashboard-var")
+    settings = load_settings({**os.environ, "BOT_VAR_DIR": str(var_dir), "DATABASE_URL": "", "TRACKER_DATABASE_URL": "",
+                              "WEB_PORT": str(free_port()), "PSEUDONYM_KEY": "k"})  # fmt: skip
+    upgrade(settings.database_url)
+    metrics_data.seed(make_engine(settings.database_url))
+    env = {**os.environ, **settings.as_env()}
+    for name, role in (("canbo", "staff"), ("quantri", "admin")):
+        subprocess.run([sys.executable, "-m", "bot", "user", "add", name, "--role", role], input=PASSWORD + "\n",
+                       env=env, text=True, check=True, capture_output=True)  # fmt: skip
+    with launched([web_service(settings)], var_dir / "logs"):
+        yield Site(settings, env)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is needed at {CHROMIUM} (make test installs Debian's chromium package)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"a script ran in the page: {dialog.message}"))
+    yield page
+    context.close()
+
+
+def log_in(page: Page, site: Site, user: str = "canbo", password: str = PASSWORD) -> None:
+    page.goto(site.base + "/dashboard")
+    assert page.url.endswith("/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+
+
+def test_no_page_is_reachable_without_logging_in(site):
+    for path in PROTECTED:
+        response = httpx.get(site.base + path, follow_redirects=False)
+        assert response.status_code == 302 and response.headers["location"] == "/login", path
+    assert httpx.post(site.base + "/dashboard/broadcast", data={"text": "x"}).status_code in (302, 403)
+
+
+def test_a_wrong_password_is_refused(page, site):
+    log_in(page, site, password="sai-mat-khau-roi")
+    assert "Sai tên đăng nhập hoặc mật khẩu" in page.content()
+    assert page.url.endswith("/login")
+
+
+def test_figures_match_the_records_and_the_date_filter_works(page, site):
+    log_in(page, site)
+    page.fill("input[name=since]", metrics_data.SINCE)
+    page.fill("input[name=until]", metrics_data.UNTIL)
+    page.click("#filter button[type=submit]")
+    figure = lambda name: page.inner_text(f"[data-figure={name}]")  # noqa: E731
+    expected = metrics_data.EXPECTED_OVERVIEW
+    assert figure("users") == str(expected["users"])
+    assert figure("messages") == f"{expected['messages_in']} / {expected['messages_out']}"
+    assert figure("answered_rate") == "70.0%" and figure("fallback_rate") == "30.0%"
+    assert figure("median_response_ms") == "50 ms" and figure("publications_sent") == "2"
+    assert figure("broadcasts") == "1 / 3 / 75.0%" and figure("new_subscribers") == "2"
+    assert page.evaluate("Chart.getChart('series').data.datasets[0].data") == [3, 4, 3]
+    # a narrower range: only the 5th of October
+    page.fill("input[name=since]", "2026-10-05")
+    page.fill("input[name=until]", "2026-10-05")
+    page.click("#filter button[type=submit]")
+    assert figure("users") == "2" and figure("messages") == "3 / 4"
+
+
+def test_a_csv_download_agrees_with_the_page_and_bot_stats(page, site):
+    log_in(page, site)
+    page.goto(f"{site.base}/dashboard/channels?{RANGE}")
+    with page.expect_download() as download:
+        page.click("text=Tải CSV")
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = {(r["Theo"], r["Kênh / khu vực"]): r for r in csv.DictReader(io.StringIO(content))}
+    stats = json.loads(subprocess.run(
+        [sys.executable, "-m", "bot", "stats", "--json", "--since", metrics_data.SINCE, "--until", metrics_data.UNTIL],
+        env=site.env, capture_output=True, text=True, check=True).stdout)  # fmt: skip
+    for channel, figures in metrics_data.EXPECTED_BY_CHANNEL.items():
+        row = rows[("kênh", channel)]
+        assert int(row["Tin nhắn"]) == figures["messages_in"] == stats["by_channel"][channel]["messages_in"]
+        assert int(row["Người"]) == figures["users"] == stats["by_channel"][channel]["users"]
+        assert int(row["Trả lời được"]) == figures["answered"] == stats["by_channel"][channel]["answered"]
+    assert stats["users"] == metrics_data.EXPECTED_OVERVIEW["users"]
+    assert page.inner_text("table.data").count("Đặc khu Lý Sơn") == 1
+
+
+def test_user_messages_show_as_text_never_as_html(page, site):
+    log_in(page, site)
+    page.goto(f"{site.base}/dashboard/unanswered?{RANGE}")
+    cells = page.locator("table.data td").all_inner_texts()
+    assert "<script>alert('x')</script> thoi tiet mai?" in cells
+    assert cells[:2] == ["Giá cá ngừ?", "2"]  # two wordings, one group
+
+
+def test_the_periodic_report_prints_and_downloads_as_pdf(page, site):
+    log_in(page, site)
+    page.goto(f"{site.base}/dashboard/report?{RANGE}")
+    assert "Báo cáo hoạt động Trợ lý biển đảo" in page.inner_text("h1")
+    with page.expect_download() as download:
+        page.click("text=Tải PDF")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+
+
+def test_roles_and_csrf(page, site):
+    log_in(page, site)  # staff
+    assert page.goto(site.base + "/dashboard/users").status == 403
+    assert page.goto(site.base + "/dashboard/broadcast").status == 403
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    forged = httpx.post(
+        site.base + "/dashboard/logout", cookies=cookies, data={"csrf": "forged"}, follow_redirects=False
+    )
+    assert forged.status_code == 403
+
+
+def test_sessions_expire(page, site):
+    log_in(page, site, user="quantri")
+    assert page.goto(site.base + "/dashboard/users").status == 200
+    with make_engine(site.settings.database_url).begin() as connection:
+        connection.execute(update(DashboardSession.__table__).values(expires_at=metrics_data.vn("2026-01-01")))
+    page.goto(site.base + "/dashboard")
+    assert page.url.endswith("/login")
