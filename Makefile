@@ -7,7 +7,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench lint train venv unit e2e validate stories clean
+.PHONY: run test bench loadtest lint train venv unit e2e validate stories clean
 
 $(STAMP): requirements.lock pyproject.toml scripts/make-venv.sh
 	scripts/make-venv.sh
@@ -49,6 +49,11 @@ test: lint validate train $(CHROMIUM)
 bench: train
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.broadcast
+	$(BIN)/python -m benchmarks.dashboard
+
+# 50 people through REST and Telegram, production set-up (PostgreSQL, Redis, RabbitMQ), 1 and 2 replicas.
+loadtest: train
+	$(BIN)/python -m benchmarks.loadtest
 
 clean:
 	rm -rf $(VENV) var models

@@ -27,11 +27,11 @@ from pathlib import Path
 from sqlalchemy import insert
 from telegram import Bot
 
-from benchmarks.databases import drop_schema, postgres_schema
 from bot.services import Service, service_env
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Subscriber
+from tests.deployment import drop_schema, postgres_schema
 from tests.standins.telegram import TelegramStandIn
 
 RESULTS = PROJECT_ROOT / "benchmarks" / "results"

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from benchmarks.databases import drop_schema, postgres_schema
 from bot.areas import areas as coastal_areas
 from bot.knowledge.base import knowledge
 from bot.metrics import rollups
@@ -36,6 +35,7 @@ from bot.services import Service, free_port, launched, web_service
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Broadcast, BroadcastDelivery, PublicationSend, SubscriptionEvent
+from tests.deployment import drop_schema, postgres_schema
 
 RESULTS = PROJECT_ROOT / "benchmarks" / "results"
 PAGES = [

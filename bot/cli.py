@@ -65,6 +65,24 @@ def cmd_worker(_: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_balancer(_: argparse.Namespace) -> int:
+    from bot.balancer import run
+
+    run()
+    return 0
+
+
+def cmd_metrics(_: argparse.Namespace) -> int:
+    from bot.metrics.consumer import run
+
+    settings = get_settings()
+    if not settings.rabbitmq_url:
+        print("Set RABBITMQ_URL to consume Rasa's events from RabbitMQ.", file=sys.stderr)
+        return 2
+    run(settings)
+    return 0
+
+
 def cmd_officer(args: argparse.Namespace) -> int:
     from bot.broadcasts import officers
     from bot.storage.models import Role
@@ -266,6 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("web", cmd_web, "Serve the web chat (and dashboard) only.")
     add("telegram", cmd_telegram, "Run the Telegram gateway only (long polling, or webhook if configured).")
     add("worker", cmd_worker, "Run the broadcast worker only.")
+    add("balancer", cmd_balancer, "Run the load balancer in front of the Rasa and action server replicas.")
+    add("metrics", cmd_metrics, "Feed the interaction log from RabbitMQ (when RABBITMQ_URL is set).")
     officer = add("officer", cmd_officer, "Manage who may broadcast: add, list, remove.")
     officer.add_argument("action", choices=["add", "list", "remove"])
     officer.add_argument("who", nargs="?", help="telegram:<user id> or zalo:<user id>")

@@ -1,12 +1,22 @@
-"""Client of Rasa's REST channel, shared by the web chat and the Telegram and Zalo gateways."""
+"""Client of Rasa's REST channel, shared by the web chat and the Telegram and Zalo gateways.
+
+A Rasa server that cannot be reached or answers 5xx (restarting, its database restarting) is tried
+again for up to ``RETRY_SECONDS`` (10) before the person is asked to try again: short outages
+cost no message. A slow answer (timeout) is not resent.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
 from typing import Any
 
 import httpx
 
 from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 
 class RasaUnavailable(RuntimeError):
@@ -18,6 +28,7 @@ class RasaClient:
         settings = get_settings()
         self._url = webhook_url or settings.rest_webhook_url
         self._client = httpx.AsyncClient(timeout=timeout or settings.rasa_timeout_seconds)
+        self._retry_seconds = settings.retry_seconds
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """Send one user message; return the bot's replies (text, buttons, custom payloads).
@@ -26,12 +37,23 @@ class RasaClient:
         behind Rasa failed (typically the action server): that is reported as ``RasaUnavailable``.
         """
         payload = {"sender": sender, "message": text, "metadata": metadata}
-        try:
-            response = await self._client.post(self._url, json=payload)
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(f"Rasa did not answer: {error!r}") from error
-        if response.status_code >= 500:
-            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
+        give_up_at = time.monotonic() + self._retry_seconds
+        pause = 0.5
+        while True:
+            try:
+                response = await self._client.post(self._url, json=payload)
+                if response.status_code < 500:
+                    break
+                problem = f"Rasa answered HTTP {response.status_code}"
+            except httpx.TimeoutException as error:
+                raise RasaUnavailable(f"Rasa did not answer in time: {error!r}") from error
+            except httpx.HTTPError as error:
+                problem = f"Rasa could not be reached: {error!r}"
+            if time.monotonic() + pause > give_up_at:
+                raise RasaUnavailable(problem)
+            logger.warning("%s; trying again in %.1f s", problem, pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 4.0)
         response.raise_for_status()
         replies = response.json()
         if not replies:

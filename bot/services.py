@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -86,35 +87,52 @@ def service_env(settings: Settings, extra: dict[str, str] | None = None) -> dict
 
 
 def core_services(settings: Settings, model: Path, extra_env: dict[str, str] | None = None) -> list[Service]:
-    """Rasa server and action server: what every channel needs."""
+    """Rasa server and action server: what every channel needs. With ``RASA_REPLICAS`` > 1, that many
+    of each on their own ports, and the balancer (bot/balancer.py) on the public ports."""
     env = service_env(settings, extra_env)
-    rasa = [
-        sys.executable,
-        "-m",
-        "rasa",
-        "run",
-        "--enable-api",
-        "--model",
-        str(model),
-        "--interface",
-        settings.bind_host,
-        "--port",
-        str(settings.rasa_port),
-        "--credentials",
-        "credentials.yml",
-        "--endpoints",
-        "endpoints.yml",
-    ]
-    if token := os.environ.get("RASA_AUTH_TOKEN"):
-        rasa += ["--auth-token", token]
-    actions = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
     # Public requests to Rasa are small; oversize bodies get 413 instead of a 100 MB read. (The action
     # server keeps Sanic's default: Rasa sends it the whole domain with every call.)
     rasa_env = {**env, "SANIC_REQUEST_MAX_SIZE": str(64 * 1024)}
-    return [
-        Service("actions", actions, env, ready_url=f"http://127.0.0.1:{settings.actions_port}/health"),
-        Service("rasa", rasa, rasa_env, ready_url=f"{settings.rasa_url}/webhooks/rest/"),
+    if not settings.replicated:
+        return [
+            Service("actions", _actions_argv(settings.actions_port), env,
+                    ready_url=f"http://127.0.0.1:{settings.actions_port}/health"),
+            Service("rasa", _rasa_argv(model, settings.rasa_port, settings.bind_host), rasa_env,
+                    ready_url=f"{settings.rasa_url}/webhooks/rest/"),
+            *_metrics_consumer(settings, env),
+        ]  # fmt: skip
+    replicas = list(zip(settings.rasa_replica_ports, settings.actions_replica_ports, strict=True))
+    internal = {"SANIC_HOST": "127.0.0.1"}  # replicas are reached through the balancer only
+    actions = [
+        Service(f"actions-{i}", _actions_argv(port), {**env, **internal}, ready_url=f"http://127.0.0.1:{port}/health")
+        for i, (_, port) in enumerate(replicas, 1)
     ]
+    rasa = [
+        Service(f"rasa-{i}", _rasa_argv(model, port, "127.0.0.1"), rasa_env,
+                ready_url=f"http://127.0.0.1:{port}/webhooks/rest/")
+        for i, (port, _) in enumerate(replicas, 1)
+    ]  # fmt: skip
+    balancer = Service("balancer", [sys.executable, "-m", "bot", "balancer"], env,
+                       ready_url=f"{settings.rasa_url}/webhooks/rest/")  # fmt: skip
+    return [*actions, *rasa, balancer, *_metrics_consumer(settings, env)]
+
+
+def _metrics_consumer(settings: Settings, env: dict[str, str]) -> list[Service]:
+    """With RabbitMQ, the process that feeds the interaction log from Rasa's events."""
+    return [Service("metrics", [sys.executable, "-m", "bot", "metrics"], env)] if settings.rabbitmq_url else []
+
+
+def _actions_argv(port: int) -> list[str]:
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+
+
+def _rasa_argv(model: Path, port: int, interface: str) -> list[str]:
+    argv = [sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(model), "--port", str(port),
+            "--interface", interface, "--credentials", "credentials.yml",
+            "--endpoints", "endpoints.yml"]  # fmt: skip
+    if token := os.environ.get("RASA_AUTH_TOKEN"):
+        argv += ["--auth-token", token]
+    return argv
 
 
 def web_service(settings: Settings, extra_env: dict[str, str] | None = None) -> Service:
@@ -178,25 +196,19 @@ def launched(services: list[Service], log_dir: Path, timeout: float = 240.0) -> 
         stop_all(services)
 
 
-def supervise(services: list[Service], log_dir: Path | None = None) -> int:
-    """Start the services, restart any that dies (a few times a minute at most), stop all on a signal."""
-    stopping = False
+class Supervisor:
+    """Keeps services running: restarts any that dies, a few times a minute at most."""
 
-    def request_stop(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
+    def __init__(self, services: list[Service], log_dir: Path | None = None) -> None:
+        self.services = services
+        self.log_dir = log_dir
+        self.stopping = threading.Event()
 
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-    for service in services:
-        service.start(log_dir)
-    try:
-        wait_until_ready(services)
-        print_ready(services)
-        while not stopping:
-            time.sleep(0.5)
-            for service in services:
-                if stopping or service.running():
+    def watch(self) -> int:
+        """Until ``stopping`` is set: 0, or 1 if a service keeps dying."""
+        while not self.stopping.wait(0.5):
+            for service in self.services:
+                if self.stopping.is_set() or service.running():
                     continue
                 now = time.monotonic()
                 service.restarts = [t for t in service.restarts if now - t < 60] + [now]
@@ -204,8 +216,35 @@ def supervise(services: list[Service], log_dir: Path | None = None) -> int:
                     print(f"{service.name} keeps stopping; giving up. See its log.", file=sys.stderr)
                     return 1
                 print(f"{service.name} stopped unexpectedly; restarting", flush=True)
-                service.start(log_dir)
+                service.start(self.log_dir)
         return 0
+
+
+@contextmanager
+def supervised(services: list[Service], log_dir: Path, timeout: float = 240.0) -> Iterator[Supervisor]:
+    """Like ``launched``, with a supervisor restarting what dies (in a thread) while the block runs."""
+    supervisor = Supervisor(services, log_dir)
+    with launched(services, log_dir, timeout):
+        watcher = threading.Thread(target=supervisor.watch, daemon=True)
+        watcher.start()
+        try:
+            yield supervisor
+        finally:
+            supervisor.stopping.set()
+            watcher.join()
+
+
+def supervise(services: list[Service], log_dir: Path | None = None) -> int:
+    """Start the services, restart any that dies, stop all on SIGINT or SIGTERM (``bot run``)."""
+    supervisor = Supervisor(services, log_dir)
+    signal.signal(signal.SIGINT, lambda *_: supervisor.stopping.set())
+    signal.signal(signal.SIGTERM, lambda *_: supervisor.stopping.set())
+    for service in services:
+        service.start(log_dir)
+    try:
+        wait_until_ready(services)
+        print_ready(services)
+        return supervisor.watch()
     except (RuntimeError, TimeoutError) as error:
         print(f"Could not start: {error}", file=sys.stderr)
         return 1

@@ -42,6 +42,21 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SystemExit(f"Environment variable {name} must be a whole number, not {value!r}") from error
 
 
+def _ports(env: Mapping[str, str], name: str, count: int, first: int) -> tuple[int, ...]:
+    """Ports of the replicas (used when there are several): ``name`` as a comma-separated list, else
+    ``count`` ports from ``first``. A single Rasa server listens on the public port itself."""
+    value = env.get(name, "").strip()
+    if not value:
+        return tuple(first + i for i in range(count))
+    try:
+        ports = tuple(int(p) for p in value.split(","))
+    except ValueError as error:
+        raise SystemExit(f"{name} must be a comma-separated list of ports, not {value!r}") from error
+    if len(ports) != count:
+        raise SystemExit(f"{name} lists {len(ports)} ports but RASA_REPLICAS is {count}")
+    return ports
+
+
 @dataclass(frozen=True)
 class Settings:
     var_dir: Path
@@ -58,6 +73,7 @@ class Settings:
     max_message_chars: int
     rasa_timeout_seconds: int
     rasa_concurrent_messages: int
+    retry_seconds: float
     pseudonym_key: str
     telegram_bot_token: str
     telegram_api_url: str
@@ -78,6 +94,17 @@ class Settings:
     broadcast_poll_seconds: float
     dashboard_session_hours: float
     dashboard_secure_cookies: bool
+    redis_url: str
+    rabbitmq_url: str
+    rabbitmq_queue: str
+    rasa_replicas: int
+    rasa_replica_ports: tuple[int, ...]
+    actions_replica_ports: tuple[int, ...]
+
+    @property
+    def replicated(self) -> bool:
+        """Several Rasa servers and action servers behind the balancer (``RASA_REPLICAS`` > 1)."""
+        return self.rasa_replicas > 1
 
     @property
     def zalo_enabled(self) -> bool:
@@ -104,6 +131,7 @@ class Settings:
             "MAX_MESSAGE_CHARS": str(self.max_message_chars),
             "RASA_TIMEOUT_SECONDS": str(self.rasa_timeout_seconds),
             "RASA_CONCURRENT_MESSAGES": str(self.rasa_concurrent_messages),
+            "RETRY_SECONDS": str(self.retry_seconds),
             "PSEUDONYM_KEY": self.pseudonym_key,
             "TELEGRAM_BOT_TOKEN": self.telegram_bot_token,
             "TELEGRAM_API_URL": self.telegram_api_url,
@@ -124,6 +152,12 @@ class Settings:
             "BROADCAST_POLL_SECONDS": str(self.broadcast_poll_seconds),
             "DASHBOARD_SESSION_HOURS": str(self.dashboard_session_hours),
             "DASHBOARD_SECURE_COOKIES": "1" if self.dashboard_secure_cookies else "0",
+            "REDIS_URL": self.redis_url,
+            "RABBITMQ_URL": self.rabbitmq_url,
+            "RABBITMQ_QUEUE": self.rabbitmq_queue,
+            "RASA_REPLICAS": str(self.rasa_replicas),
+            "RASA_REPLICA_PORTS": ",".join(map(str, self.rasa_replica_ports)),
+            "ACTIONS_REPLICA_PORTS": ",".join(map(str, self.actions_replica_ports)),
         }
 
 
@@ -133,6 +167,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     database_url = env.get("DATABASE_URL", "")
     rasa_port = _int(env, "RASA_PORT", 5005)
     actions_port = _int(env, "ACTIONS_PORT", 5055)
+    replicas = _int(env, "RASA_REPLICAS", 1)
+    if not 1 <= replicas <= 16:
+        raise SystemExit(f"RASA_REPLICAS must be between 1 and 16, not {replicas}")
     return Settings(
         var_dir=var_dir,
         models_dir=Path(env.get("BOT_MODELS_DIR") or PROJECT_ROOT / "models"),
@@ -148,6 +185,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000),
         rasa_timeout_seconds=_int(env, "RASA_TIMEOUT_SECONDS", 15),
         rasa_concurrent_messages=max(1, _int(env, "RASA_CONCURRENT_MESSAGES", 2)),
+        # How long a message is retried while Rasa or the database is briefly unreachable (a restart)
+        # before the person is asked to try again.
+        retry_seconds=_float(env, "RETRY_SECONDS", 10.0),
         pseudonym_key=env.get("PSEUDONYM_KEY", ""),
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", ""),
         telegram_api_url=env.get("TELEGRAM_API_URL") or "https://api.telegram.org/bot",
@@ -171,6 +211,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         dashboard_session_hours=_float(env, "DASHBOARD_SESSION_HOURS", 8.0),
         # Behind an HTTPS proxy, set DASHBOARD_SECURE_COOKIES=1 so session cookies never travel in clear.
         dashboard_secure_cookies=env.get("DASHBOARD_SECURE_COOKIES", "0").strip().lower() in ("1", "true", "yes"),
+        # Production: Rasa's locks in Redis, events through RabbitMQ, several Rasa servers (see README).
+        redis_url=env.get("REDIS_URL", ""),
+        rabbitmq_url=env.get("RABBITMQ_URL", ""),
+        rabbitmq_queue=env.get("RABBITMQ_QUEUE") or "trolybiendao.events",
+        rasa_replicas=replicas,
+        rasa_replica_ports=_ports(env, "RASA_REPLICA_PORTS", replicas, rasa_port + 11),
+        actions_replica_ports=_ports(env, "ACTIONS_REPLICA_PORTS", replicas, actions_port + 11),
     )
 
 

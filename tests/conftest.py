@@ -1,5 +1,6 @@
 """Shared fixtures. End-to-end tests start the real processes (Rasa with the trained model, the
-action server, the web app, the gateways) on free ports with a temporary database, as `bot run` does."""
+action server, the web app, the gateways) on free ports with a temporary database, as `bot run` does,
+in the deployment profile of tests/deployment.py (embedded, or production with BOT_TEST_PROFILE)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from bot.publications.build import build_all
 from bot.services import Service, core_services, free_port, launched, web_service
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
+from tests.deployment import deployment_env, drop_deployment_schemas
+
+# The services started by the tests and the tests themselves (reading pseudonymous ids) share one key.
+os.environ.setdefault("PSEUDONYM_KEY", "test-pseudonym-key")
 
 
 @dataclass
@@ -26,6 +31,12 @@ class Stack:
 
     def env(self, **extra: str) -> dict[str, str]:
         return {**self.settings.as_env(), **extra}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_schemas() -> Iterator[None]:
+    yield
+    drop_deployment_schemas()
 
 
 @pytest.fixture(scope="session")
@@ -42,12 +53,10 @@ def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sta
     env = {
         **os.environ,
         "BOT_VAR_DIR": str(var_dir),
-        "DATABASE_URL": os.environ.get("TEST_DATABASE_URL", ""),
-        "TRACKER_DATABASE_URL": "",
+        **deployment_env(),
         "RASA_PORT": str(free_port()),
         "ACTIONS_PORT": str(free_port()),
         "WEB_PORT": str(free_port()),
-        "PSEUDONYM_KEY": "test-pseudonym-key",
     }
     settings = load_settings(env)
     upgrade(settings.database_url)

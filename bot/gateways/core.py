@@ -12,8 +12,11 @@ import asyncio
 import dataclasses
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+from sqlalchemy.exc import OperationalError
 
 from bot import replies, subscribers
 from bot.areas import areas, by_key, match_area
@@ -23,6 +26,7 @@ from bot.channels.render import Button, OutMessage, render
 from bot.channels.types import ChannelType
 from bot.gateways.throttle import FloodGuard
 from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.settings import get_settings
 from bot.storage.models import Officer, Subscriber, SubscriberStatus
 from bot.text import fold
 
@@ -84,11 +88,21 @@ class Gateway:
             return [OutMessage(replies.TOO_FAST)] if verdict == "warn" else []
         lock = self._locks.setdefault(incoming.user_id, asyncio.Lock())
         async with lock:  # one person's messages are answered in order; others run in parallel
-            try:
-                return await self._handle(incoming)
-            except Exception:
-                logger.exception("Gateway %s failed on a message", self.channel.name)
-                return [OutMessage(replies.TRY_AGAIN)]
+            give_up_at = time.monotonic() + get_settings().retry_seconds
+            pause = 0.5
+            while True:
+                try:
+                    return await self._handle(incoming)
+                except OperationalError as error:  # the database restarting: a few seconds, then try again
+                    if time.monotonic() + pause > give_up_at:
+                        logger.error("Gateway %s: database unavailable: %s", self.channel.name, error)
+                        return [OutMessage(replies.TRY_AGAIN)]
+                    logger.warning("Gateway %s: database unavailable; retrying in %.1f s", self.channel.name, pause)
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, 4.0)
+                except Exception:
+                    logger.exception("Gateway %s failed on a message", self.channel.name)
+                    return [OutMessage(replies.TRY_AGAIN)]
 
     async def _handle(self, incoming: Incoming) -> list[OutMessage]:
         person = await asyncio.to_thread(subscribers.touch, self.channel.name, incoming.user_id, incoming.display_name)

@@ -2,6 +2,12 @@
 
 Rasa publishes every new event of a conversation when it saves the tracker; this broker hands them to
 the turn assembler and the background writer (bot/metrics/log.py) and returns at once.
+
+With ``RABBITMQ_URL`` set, Rasa publishes to RabbitMQ instead (its own ``PikaEventBroker``, to the
+durable queue ``RABBITMQ_QUEUE``), and one consumer process (``bot metrics``, started by ``bot run``)
+feeds the log: with several Rasa replicas, the turns of a conversation are then assembled in one
+place whatever replica served each message, and events published while the consumer is down wait in
+the queue.
 """
 
 from __future__ import annotations
@@ -10,9 +16,12 @@ import logging
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
+from rasa.core.brokers.pika import PikaEventBroker
 from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy.engine import make_url
 
 from bot.metrics.log import BackgroundWriter, TurnAssembler
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +33,17 @@ class InteractionLogBroker(EventBroker):
 
     @classmethod
     async def from_endpoint_config(cls, broker_config: EndpointConfig | None, event_loop: Any = None) -> EventBroker:
-        return cls()
+        settings = get_settings()
+        url = settings.rabbitmq_url
+        if not url:
+            return cls()
+        parsed = make_url(url)
+        broker = PikaEventBroker(
+            host=url, username=parsed.username or "guest", password=parsed.password or "guest",
+            port=parsed.port or 5672, queues=[settings.rabbitmq_queue], event_loop=event_loop,
+        )  # fmt: skip
+        await broker.connect()
+        return broker
 
     def publish(self, event: dict[str, Any]) -> None:
         try:

@@ -23,6 +23,7 @@ from bot.services import Service, service_env
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Broadcast, RefusedAttempt, Subscriber
+from tests.deployment import deployment_env
 from tests.standins.telegram import TelegramStandIn
 
 pytestmark = pytest.mark.e2e
@@ -59,8 +60,8 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     api = telegram.start()
     var_dir = tmp_path_factory.mktemp("broadcast-var")
     overrides = {
-        "BOT_VAR_DIR": str(var_dir), "DATABASE_URL": os.environ.get("TEST_BROADCAST_DATABASE_URL", ""),
-        "TRACKER_DATABASE_URL": "", "TELEGRAM_BOT_TOKEN": "123456:BROADCAST", "TELEGRAM_API_URL": api,
+        **deployment_env(), "BOT_VAR_DIR": str(var_dir),
+        "TELEGRAM_BOT_TOKEN": "123456:BROADCAST", "TELEGRAM_API_URL": api,
         "BROADCAST_TELEGRAM_RATE": "300", "BROADCAST_POLL_SECONDS": "0.2", "BROADCAST_LEASE_SECONDS": "3",
         "RASA_URL": "http://127.0.0.1:9",  # never reached: broadcasts do not use the assistant
     }  # fmt: skip

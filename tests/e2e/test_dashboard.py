@@ -18,12 +18,12 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import update
 
-from bot.services import launched, web_service
+from bot.services import free_port, launched, web_service
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import DashboardSession
 from tests import metrics_data
-from tests.conftest import free_port
+from tests.deployment import deployment_env
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -47,7 +47,7 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     var_dir = tmp_path_factory.mktemp("dashboard-var")
-    settings = load_settings({**os.environ, "BOT_VAR_DIR": str(var_dir), "DATABASE_URL": "", "TRACKER_DATABASE_URL": "",
+    settings = load_settings({**os.environ, **deployment_env(), "BOT_VAR_DIR": str(var_dir),
                               "WEB_PORT": str(free_port()), "PSEUDONYM_KEY": "k"})  # fmt: skip
     upgrade(settings.database_url)
     metrics_data.seed(make_engine(settings.database_url))

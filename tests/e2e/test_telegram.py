@@ -186,22 +186,24 @@ def test_a_flooding_user_is_throttled_without_blocking_others(telegram):
 
 def test_the_gateway_says_try_again_while_the_action_server_is_down(stack, telegram):
     user = next(USER_IDS)
-    actions = stack.services["actions"]
-    actions.stop()
+    actions = [s for name, s in stack.services.items() if name.startswith("actions")]  # every replica
+    for service in actions:
+        service.stop()
     try:
-        while actions.running():
+        while any(s.running() for s in actions):
             time.sleep(0.1)
         # /tailieu is answered by a custom action, so it needs the action server
         (reply,) = converse(telegram, user, 1, lambda: telegram.push_text(user, "/tailieu"))
         assert reply == replies.TRY_AGAIN
     finally:
-        actions.start(stack.log_dir)
-        wait_until_ready([actions])
+        for service in actions:
+            service.start(stack.log_dir)
+        wait_until_ready(actions)
     assert converse(telegram, user, 1, lambda: telegram.push_text(user, "/tailieu")) == [replies.WHICH_PUBLICATION]
 
 
 def test_webhook_mode_checks_the_secret_token_on_every_request(stack):
-    from tests.conftest import free_port
+    from bot.services import free_port
 
     standin = TelegramStandIn()
     api_url = standin.start()

@@ -13,10 +13,9 @@ from sqlalchemy import select
 
 from bot import replies
 from bot.knowledge.base import knowledge
-from bot.services import wait_until_ready, web_service
+from bot.services import free_port, wait_until_ready, web_service
 from bot.settings import load_settings
 from bot.storage.models import PlatformToken, ProcessedEvent, Subscriber
-from tests.conftest import free_port
 from tests.standins.zalo import ZaloStandIn
 
 pytestmark = pytest.mark.e2e

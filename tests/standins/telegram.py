@@ -53,6 +53,7 @@ class TelegramStandIn:
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._sent_per_chat: dict[int, int] = defaultdict(int)
         self.port = 0
 
     # ---- lifecycle (the server runs in its own thread and event loop) ----------------------------
@@ -143,6 +144,10 @@ class TelegramStandIn:
     def texts_to(self, chat_id: int) -> list[str]:
         return [c.params.get("text") or c.params.get("caption") or "" for c in self.sent_to(chat_id)]
 
+    def sent_count(self, chat_id: int) -> int:
+        """How many messages the bot has sent to the chat (cheap: for load tests that poll it)."""
+        return self._sent_per_chat[chat_id]
+
     def wait_for(self, chat_id: int, count: int, timeout: float = 30.0) -> list[Call]:
         """Block until the bot has sent ``count`` messages to the chat in all; return them."""
         deadline = time.monotonic() + timeout
@@ -196,6 +201,8 @@ class TelegramStandIn:
         if method == "getMe":
             return self._ok(BOT_USER)
         if method in ("sendMessage", "sendDocument", "sendPhoto"):
+            with self._lock:
+                self._sent_per_chat[chat or 0] += 1
             return self._ok(self._sent_message(chat or 0, method, params))
         return self._ok(True)  # setMyCommands, deleteWebhook, setWebhook, answerCallbackQuery, sendChatAction...
 

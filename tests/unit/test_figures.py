@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import text
 
 from bot.metrics import rollups
 from bot.metrics.figures import Figures, Period, reporting_period
 from bot.storage.db import make_engine, upgrade
 from tests import metrics_data
-from tests.unit.test_storage import POSTGRES
+from tests.deployment import temporary_postgres
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -24,15 +22,9 @@ def database(request, tmp_path):
         upgrade(url)
         yield make_engine(url)
         return
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    upgrade(url)
-    yield make_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    with temporary_postgres() as url:
+        upgrade(url)
+        yield make_engine(url)
 
 
 @pytest.fixture

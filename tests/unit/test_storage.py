@@ -1,7 +1,5 @@
 """The database schema: migrations build exactly what the models describe, on SQLite and PostgreSQL."""
 
-import os
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,8 +7,7 @@ from sqlalchemy import text
 
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Base
-
-POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from tests.deployment import temporary_postgres
 
 
 def schema_differences(url: str) -> list:
@@ -34,18 +31,8 @@ def test_upgrading_twice_changes_nothing(tmp_path):
 @pytest.fixture
 def postgres_schema():
     """A fresh schema in the real PostgreSQL server, dropped afterwards."""
-    import uuid
-
-    engine = make_engine(POSTGRES)
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as error:  # pragma: no cover - the machine has PostgreSQL; say so if not
-        pytest.fail(f"PostgreSQL at {POSTGRES} is not reachable: {error}")
-    yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    with temporary_postgres() as url:
+        yield url
 
 
 def test_migrations_match_the_models_on_postgresql(postgres_schema):

@@ -1,0 +1,59 @@
+"""``bot metrics``: the interaction log's consumer of Rasa's events on RabbitMQ (``RABBITMQ_URL``).
+
+Each event is acknowledged once the log has taken it; if this process stops, unacknowledged events
+stay in the durable queue for the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+import aio_pika
+
+from bot.metrics.broker import InteractionLogBroker
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+async def consume(settings: Settings, stop: asyncio.Event) -> None:
+    log = InteractionLogBroker()
+    connection = await aio_pika.connect_robust(settings.rabbitmq_url)
+    try:
+        channel = await connection.channel()
+        await channel.set_qos(prefetch_count=500)
+        queue = await channel.declare_queue(settings.rabbitmq_queue, durable=True)
+
+        async def take(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+            async with message.process():
+                try:
+                    event = json.loads(message.body)
+                except ValueError:
+                    logger.warning("Interaction log: skipped a message that is not JSON")
+                    return
+                if isinstance(event, dict):
+                    log.publish(event)
+
+        await queue.consume(take)
+        logger.info("Interaction log: consuming Rasa's events from RabbitMQ queue %s", settings.rabbitmq_queue)
+        await stop.wait()
+    finally:
+        await connection.close()
+        await log.close()
+
+
+def run(settings: Settings) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(_run_until_signalled(settings))
+
+
+async def _run_until_signalled(settings: Settings) -> None:
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await consume(settings, stop)
