@@ -42,8 +42,11 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || \
 		(echo "Could not install chromium: run 'sudo apt-get install chromium', then make test again"; exit 1)
 
+# The whole suite twice: on the embedded default, then on the production set-up (PostgreSQL, Redis,
+# RabbitMQ and two Rasa replicas on this machine's servers: tests/deployment.py).
 test: lint validate train $(CHROMIUM)
 	$(BIN)/pytest -q
+	BOT_TEST_PROFILE=production $(BIN)/pytest -q
 	$(MAKE) stories
 
 bench: train

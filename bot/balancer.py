@@ -39,6 +39,7 @@ class Pool:
     sticky: bool
     health_path: str
     dead_until: dict[str, float] = field(default_factory=dict)
+    answering: set[str] = field(default_factory=set)
     _turn: itertools.count = field(default_factory=itertools.count)
 
     async def check_health(self, client: ClientSession) -> None:
@@ -51,12 +52,15 @@ class Pool:
                 except (ClientError, asyncio.TimeoutError, OSError):
                     healthy = False
                 if healthy:
+                    if backend in self.dead_until or backend not in self.answering:
+                        logger.info("%s replica %s is answering", self.name, backend)
                     self.dead_until.pop(backend, None)
-                elif backend not in self.dead_until:
-                    logger.warning("%s replica %s is not answering its health check", self.name, backend)
-                    self.dead_until[backend] = time.monotonic() + SKIP_DEAD_SECONDS
+                    self.answering.add(backend)
                 else:
-                    self.dead_until[backend] = max(self.dead_until[backend], time.monotonic() + SKIP_DEAD_SECONDS)
+                    if backend in self.answering:
+                        logger.warning("%s replica %s stopped answering its health check", self.name, backend)
+                        self.answering.discard(backend)
+                    self.dead_until[backend] = time.monotonic() + SKIP_DEAD_SECONDS
             await asyncio.sleep(HEALTH_EVERY_SECONDS)
 
     def order(self, key: str | None) -> list[str]:
@@ -139,5 +143,4 @@ async def serve(settings: Settings) -> None:
 
 
 def run() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     asyncio.run(serve(get_settings()))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable
 
+from bot import log_setup
 from bot.settings import get_settings
 
 
@@ -324,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    services = {"run", "web", "telegram", "worker", "balancer", "metrics"}  # long-running: log what they do
+    log_setup.configure(logging.INFO if args.command in services else logging.WARNING)
     if args.command == "officer" and args.action != "list" and not args.who:
         print("Error: say who, as telegram:<user id> or zalo:<user id>", file=sys.stderr)
         return 2

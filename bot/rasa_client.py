@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from typing import Any
 
 import httpx
@@ -30,13 +31,18 @@ class RasaClient:
         self._client = httpx.AsyncClient(timeout=timeout or settings.rasa_timeout_seconds)
         self._retry_seconds = settings.retry_seconds
 
-    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    async def send(
+        self, sender: str, text: str, metadata: dict[str, Any], message_id: str | None = None
+    ) -> list[dict[str, Any]]:
         """Send one user message; return the bot's replies (text, buttons, custom payloads).
 
         Every message the bot understands gets at least one reply, so an empty list means something
         behind Rasa failed (typically the action server): that is reported as ``RasaUnavailable``.
+        ``message_id`` (the platform's, else a new one) goes with every attempt, so that Rasa answers a
+        retried message from memory instead of handling it twice.
         """
-        payload = {"sender": sender, "message": text, "metadata": metadata}
+        message_id = message_id or uuid.uuid4().hex
+        payload = {"sender": sender, "message": text, "metadata": metadata, "message_id": message_id}
         give_up_at = time.monotonic() + self._retry_seconds
         pause = 0.5
         while True:

@@ -123,15 +123,13 @@ def _metrics_consumer(settings: Settings, env: dict[str, str]) -> list[Service]:
 
 
 def _actions_argv(port: int) -> list[str]:
-    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    return [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)]
 
 
 def _rasa_argv(model: Path, port: int, interface: str) -> list[str]:
-    argv = [sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(model), "--port", str(port),
+    argv = [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(model), "--port", str(port),
             "--interface", interface, "--credentials", "credentials.yml",
             "--endpoints", "endpoints.yml"]  # fmt: skip
-    if token := os.environ.get("RASA_AUTH_TOKEN"):
-        argv += ["--auth-token", token]
     return argv
 
 

@@ -69,6 +69,7 @@ class Settings:
     actions_port: int
     web_port: int
     rasa_url: str
+    rasa_auth_token: str
     action_endpoint_url: str
     max_message_chars: int
     rasa_timeout_seconds: int
@@ -95,6 +96,7 @@ class Settings:
     dashboard_session_hours: float
     dashboard_secure_cookies: bool
     redis_url: str
+    lock_lifetime_seconds: int
     rabbitmq_url: str
     rabbitmq_queue: str
     rasa_replicas: int
@@ -127,6 +129,7 @@ class Settings:
             "ACTIONS_PORT": str(self.actions_port),
             "WEB_PORT": str(self.web_port),
             "RASA_URL": self.rasa_url,
+            "RASA_AUTH_TOKEN": self.rasa_auth_token,
             "ACTION_ENDPOINT_URL": self.action_endpoint_url,
             "MAX_MESSAGE_CHARS": str(self.max_message_chars),
             "RASA_TIMEOUT_SECONDS": str(self.rasa_timeout_seconds),
@@ -153,6 +156,7 @@ class Settings:
             "DASHBOARD_SESSION_HOURS": str(self.dashboard_session_hours),
             "DASHBOARD_SECURE_COOKIES": "1" if self.dashboard_secure_cookies else "0",
             "REDIS_URL": self.redis_url,
+            "TICKET_LOCK_LIFETIME": str(self.lock_lifetime_seconds),
             "RABBITMQ_URL": self.rabbitmq_url,
             "RABBITMQ_QUEUE": self.rabbitmq_queue,
             "RASA_REPLICAS": str(self.rasa_replicas),
@@ -181,6 +185,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         actions_port=actions_port,
         web_port=_int(env, "WEB_PORT", 8000),
         rasa_url=(env.get("RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
+        rasa_auth_token=env.get("RASA_AUTH_TOKEN", ""),
         action_endpoint_url=env.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{actions_port}/webhook",
         max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000),
         rasa_timeout_seconds=_int(env, "RASA_TIMEOUT_SECONDS", 15),
@@ -213,6 +218,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         dashboard_secure_cookies=env.get("DASHBOARD_SECURE_COOKIES", "0").strip().lower() in ("1", "true", "yes"),
         # Production: Rasa's locks in Redis, events through RabbitMQ, several Rasa servers (see README).
         redis_url=env.get("REDIS_URL", ""),
+        # Rasa's own variable: how long a conversation's lock lives if its holder dies (Rasa: 60 s). A
+        # message takes well under a second; 10 s lets a killed replica's conversations go on soon.
+        lock_lifetime_seconds=max(2, _int(env, "TICKET_LOCK_LIFETIME", 10)),
         rabbitmq_url=env.get("RABBITMQ_URL", ""),
         rabbitmq_queue=env.get("RABBITMQ_QUEUE") or "trolybiendao.events",
         rasa_replicas=replicas,

@@ -6,13 +6,17 @@ Same URL and reply format as the stock channel (``POST /webhooks/rest/webhook`` 
 - the text is cleaned (NFC, no control characters, bounded length) before Rasa sees it;
 - a message with no words (empty, emoji only) becomes the ``empty_message`` intent, so the bot
   answers politely and the conversation goes on;
-- ``metadata`` (channel, area...) is passed through to the tracker.
+- ``metadata`` (channel, area...) is passed through to the tracker;
+- an optional ``message_id`` (clients send the platform's id, the same on every retry): a message
+  already answered, or being answered, gets the same replies without being handled again, so a retry
+  after a restart neither repeats the turn in the conversation nor counts twice in the figures.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -29,10 +33,36 @@ logger = logging.getLogger(__name__)
 
 EMPTY_MESSAGE_PAYLOAD = "/empty_message"
 MAX_SENDER_CHARS = 128
+MAX_MESSAGE_ID_CHARS = 64
+REMEMBERED_REPLIES = 10_000
 
 
 class BadRequest(ValueError):
     """The request cannot be processed; the message is safe to show to the client."""
+
+
+class RecentReplies:
+    """The replies to the last messages, by message id (a future while the message is being handled)."""
+
+    def __init__(self, size: int = REMEMBERED_REPLIES) -> None:
+        self._size = size
+        self._replies: OrderedDict[str, asyncio.Future[list[dict[str, Any]]]] = OrderedDict()
+
+    def claim(self, message_id: str) -> asyncio.Future[list[dict[str, Any]]] | None:
+        """None if the message is new (the caller handles it, then calls ``done``), else its replies."""
+        if message_id in self._replies:
+            return self._replies[message_id]
+        self._replies[message_id] = asyncio.get_running_loop().create_future()
+        while len(self._replies) > self._size:
+            self._replies.popitem(last=False)
+        return None
+
+    def done(self, message_id: str, replies: list[dict[str, Any]]) -> None:
+        future = self._replies.get(message_id)
+        if not replies:  # nothing was answered: a retry must handle the message again
+            self._replies.pop(message_id, None)
+        if future is not None and not future.done():
+            future.set_result(replies)
 
 
 def parse_request(body: Any, max_chars: int) -> tuple[str, str, dict[str, Any], str]:
@@ -73,6 +103,7 @@ class RestInput(InputChannel):
         # At most this many messages in the pipeline at once, first come first served: under load this
         # keeps latency even (no message starved by interleaving) and raises throughput (README).
         turns = asyncio.Semaphore(settings.rasa_concurrent_messages)
+        recent = RecentReplies()
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -87,14 +118,24 @@ class RestInput(InputChannel):
                 return response.json({"error": str(error)}, status=400)
             except SanicException:
                 return response.json({"error": "the body must be valid JSON"}, status=400)
+            message_id = body.get("message_id")
+            if not isinstance(message_id, str) or not 0 < len(message_id) <= MAX_MESSAGE_ID_CHARS:
+                message_id = None
+            earlier = recent.claim(f"{sender}/{message_id}") if message_id else None
+            if earlier is not None:
+                return response.json(await asyncio.shield(earlier))
             collector = CollectingOutputChannel()
             try:
                 async with turns:
-                    await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
+                    await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata,
+                                                     message_id=message_id))  # fmt: skip
             except asyncio.CancelledError:
                 logger.error("Timed out handling a message from %s", sender)
             except Exception:  # the conversation must go on; Rasa logs the details
                 logger.exception("Failed to handle a message from %s", sender)
+            finally:
+                if message_id:
+                    recent.done(f"{sender}/{message_id}", collector.messages)
             return response.json(collector.messages)
 
         return webhook

@@ -9,6 +9,7 @@ area, topics, deletion); others (``/kb_...``) go to the assistant like typed tex
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import dataclasses
 import logging
 import re
@@ -60,6 +61,7 @@ class Incoming:
     display_name: str | None = None
     kind: str = "text"  # text | photo | location | other (voice, sticker, file, contact...)
     photo_file_id: str | None = None
+    message_id: str | None = None  # the platform's id: a retried message is answered once by Rasa
 
 
 def command_of(text: str) -> tuple[str, str] | None:
@@ -71,6 +73,10 @@ def command_of(text: str) -> tuple[str, str] | None:
         return (name, argument.strip()) if name else None
     name = COMMANDS.get(" ".join(fold(stripped).split()))
     return (name, "") if name else None
+
+
+# The platform id of the message being handled (set by ``Gateway.handle``), sent to Rasa with the text.
+MESSAGE_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("message_id", default=None)
 
 
 class Gateway:
@@ -88,6 +94,7 @@ class Gateway:
             return [OutMessage(replies.TOO_FAST)] if verdict == "warn" else []
         lock = self._locks.setdefault(incoming.user_id, asyncio.Lock())
         async with lock:  # one person's messages are answered in order; others run in parallel
+            MESSAGE_ID.set(incoming.message_id)
             give_up_at = time.monotonic() + get_settings().retry_seconds
             pause = 0.5
             while True:
@@ -150,7 +157,7 @@ class Gateway:
         metadata = {"channel": self.channel.name, "area": person.area, "subscriber": person.status}
         sender = subscribers.rasa_sender_id(self.channel.name, person.channel_user_id)
         try:
-            answer = await self.rasa.send(sender, text, metadata)
+            answer = await self.rasa.send(sender, text, metadata, MESSAGE_ID.get())
         except RasaUnavailable as error:
             logger.warning("Assistant unavailable for a %s message: %s", self.channel.name, error)
             return [OutMessage(replies.TRY_AGAIN)]

@@ -9,6 +9,7 @@ stand-in the tests use).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 import secrets
@@ -117,6 +118,7 @@ class TelegramGateway:
             incoming = Incoming(str(user.id), message.text, user.full_name)
         else:
             incoming = Incoming(str(user.id), display_name=user.full_name, kind="other")
+        incoming = dataclasses.replace(incoming, message_id=f"telegram-{update.update_id}")
         await self.deliver(update.effective_chat.id, await self.gateway.handle(incoming), context)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -128,7 +130,8 @@ class TelegramGateway:
         chat_id = query.message.chat.id if query.message else query.from_user.id
         if not payload:  # a button older than the gateway's memory
             payload = "/help"
-        incoming = Incoming(str(query.from_user.id), payload, query.from_user.full_name)
+        incoming = Incoming(str(query.from_user.id), payload, query.from_user.full_name,
+                            message_id=f"telegram-{update.update_id}")  # fmt: skip
         await self.deliver(chat_id, await self.gateway.handle(incoming), context)
 
 

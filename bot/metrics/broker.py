@@ -38,8 +38,10 @@ class InteractionLogBroker(EventBroker):
         if not url:
             return cls()
         parsed = make_url(url)
+        # Rasa logs the host it connects to: give it the URL without the credentials.
+        host = f"{parsed.drivername}://{parsed.host or 'localhost'}:{parsed.port or 5672}/{parsed.database or ''}"
         broker = PikaEventBroker(
-            host=url, username=parsed.username or "guest", password=parsed.password or "guest",
+            host=host, username=parsed.username or "guest", password=parsed.password or "guest",
             port=parsed.port or 5672, queues=[settings.rabbitmq_queue], event_loop=event_loop,
         )  # fmt: skip
         await broker.connect()

@@ -45,7 +45,6 @@ async def consume(settings: Settings, stop: asyncio.Event) -> None:
 
 
 def run(settings: Settings) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     asyncio.run(_run_until_signalled(settings))
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.gateways.throttle import FloodGuard
 from bot.gateways.zalo.webhook import ZaloWebhook
 from bot.rasa_client import RasaClient
 from bot.settings import Settings, get_settings
@@ -25,6 +26,8 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[dashboard.security])
     app["static_dir"] = STATIC_DIR
     app["rasa"] = rasa or RasaClient()
+    app["visitors"] = FloodGuard(rate=1.0, burst=5)
+    app["addresses"] = FloodGuard(rate=20.0, burst=60)
     app.add_routes(chat.routes)
     app.add_routes(dashboard.routes)
     app.router.add_static("/static/", STATIC_DIR)

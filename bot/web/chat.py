@@ -53,6 +53,10 @@ async def chat_message(request: web.Request) -> web.Response:
     visitor = request.cookies.get(VISITOR_COOKIE, "")
     if not (visitor.isalnum() and len(visitor) == 32):
         visitor = secrets.token_hex(16)
+    # One visitor gets a person's pace; one address (a whole harbour behind one mobile NAT) more.
+    pace = request.app["visitors"].check(visitor), request.app["addresses"].check(request.remote or "")
+    if pace != ("ok", "ok"):
+        return web.json_response({"replies": [{"text": replies_text.TOO_FAST}]}, status=429)
     client: RasaClient = request.app["rasa"]
     try:
         replies = await client.send(f"web-{visitor}", body.get("message", ""), {"channel": "webchat"})

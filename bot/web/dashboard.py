@@ -81,7 +81,9 @@ def _period(request: web.Request) -> Period:
     try:
         return Period.parse(request.query.get("since") or None, request.query.get("until") or None)
     except ValueError as error:
-        raise web.HTTPBadRequest(text=f"Ngày không hợp lệ: {error}. Dùng dạng YYYY-MM-DD.") from error
+        # The message never repeats what was typed (the page is plain text, but nothing of it is echoed).
+        reason = "ngày bắt đầu sau ngày kết thúc" if "after" in str(error) else "dùng dạng YYYY-MM-DD"
+        raise web.HTTPBadRequest(text=f"Ngày không hợp lệ: {reason}.") from error
 
 
 def _figures(request: web.Request) -> Figures:

@@ -176,3 +176,17 @@ def test_every_message_is_logged_for_the_outreach_figures(stack):
     assert answered.response_ms is not None and 0 <= answered.response_ms < 5000
     assert unsure.outcome == "fallback" and unsure.text == "xyzzy qwerty vvv"
     assert sender.removeprefix("telegram-") not in answered.user_ref  # pseudonymous
+
+
+def test_a_retried_message_is_answered_once(stack):
+    """Clients resend a message (same message_id) when an answer got lost: same replies, one turn."""
+    sender = f"retry-{uuid.uuid4().hex}"
+    body = {"sender": sender, "message": "lanh hai rong bao nhieu", "message_id": "telegram-42"}
+    first = httpx.post(stack.settings.rest_webhook_url, json=body, timeout=30).json()
+    second = httpx.post(stack.settings.rest_webhook_url, json=body, timeout=30).json()
+    assert first and second == first
+    other = httpx.post(stack.settings.rest_webhook_url, json={**body, "message_id": "telegram-43"}, timeout=30).json()
+    assert other == first  # a new message with the same words is a new turn
+    tracker = httpx.get(f"{stack.settings.rasa_url}/conversations/{sender}/tracker",
+                        params={"token": stack.settings.rasa_auth_token}, timeout=30).json()  # fmt: skip
+    assert [e["message_id"] for e in tracker["events"] if e["event"] == "user"] == ["telegram-42", "telegram-43"]

@@ -9,6 +9,7 @@ message id so that a retried event is processed only once, and handled in the ba
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -136,6 +137,8 @@ class ZaloWebhook:
             incoming = Incoming(user_id, kind="other")
         else:
             return
+        if message.get("msg_id"):
+            incoming = dataclasses.replace(incoming, message_id=f"zalo-{message['msg_id']}")
         await self.deliver(user_id, await self.gateway.handle(incoming))
 
     async def deliver(self, user_id: str, messages: list[OutMessage]) -> None:
