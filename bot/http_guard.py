@@ -20,5 +20,6 @@ async def refuse_malformed_json(request: Request) -> HTTPResponse | None:
         body = None
     if isinstance(body, dict) or (isinstance(body, list) and request.path.endswith("/events")):
         return None
-    return response.json({"status": "failure", "reason": "BadRequest", "code": 400,
-                          "message": "The body must be a JSON object."}, status=400)  # fmt: skip
+    problem = "the body must be a JSON object"
+    return response.json({"error": problem, "status": "failure", "reason": "BadRequest", "code": 400,
+                          "message": problem}, status=400)  # fmt: skip

@@ -5,10 +5,16 @@ live in Redis, shared by every replica. If Redis becomes unreachable, the store 
 process-local locks and goes back to Redis as soon as it answers again: the load balancer sends each
 conversation to the same replica, so local locks still keep a conversation's messages in order,
 and a Redis outage never costs a reply.
+
+It also fixes a wait in Rasa 3.6's ticket lock: a message waiting behind one whose Rasa process died
+waits for the dead ticket to expire, but its own ticket, issued at about the same time with the same
+lifetime, expires too; Rasa then waits forever for a ticket that no longer exists (until the request
+times out). Here a waiter whose ticket has expired goes ahead: every ticket before it has expired too.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -42,9 +48,9 @@ def redis_store(url: str, socket_timeout: float = 2.0) -> RedisLockStore:
 
 
 class SettingsLockStore(LockStore):
-    def __init__(self, endpoint_config: Any = None) -> None:
+    def __init__(self, endpoint_config: Any = None, redis_url: str | None = None) -> None:
         super().__init__()
-        url = get_settings().redis_url
+        url = get_settings().redis_url if redis_url is None else redis_url
         self.local = InMemoryLockStore()
         self.redis = redis_store(url) if url else None
         self._redis_down_since: float | None = None
@@ -65,6 +71,17 @@ class SettingsLockStore(LockStore):
                     self._redis_down_since = None
                     return result
         return call(self.local)
+
+    async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
+        while True:
+            lock = self.get_lock(conversation_id)
+            if lock is None:  # nobody holds or waits for it any more
+                return self.create_lock(conversation_id)
+            lock.remove_expired_tickets()
+            if not lock.is_locked(ticket) or ticket not in (t.number for t in lock.tickets):
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
+            self.update_lock(conversation_id)
 
     def get_lock(self, conversation_id: str) -> TicketLock | None:
         return self._use(lambda store: store.get_lock(conversation_id))
