@@ -5,8 +5,10 @@ takes a list."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
-from sanic import response
+from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -23,3 +25,14 @@ async def refuse_malformed_json(request: Request) -> HTTPResponse | None:
     problem = "the body must be a JSON object"
     return response.json({"error": problem, "status": "failure", "reason": "BadRequest", "code": 400,
                           "message": problem}, status=400)  # fmt: skip
+
+
+def guarded(create_app: Callable[..., Sanic]) -> Callable[..., Sanic]:
+    """A server's app factory, with the middleware above on every app it makes."""
+
+    def create(*args: Any, **kwargs: Any) -> Sanic:
+        app = create_app(*args, **kwargs)
+        app.register_middleware(refuse_malformed_json, "request")
+        return app
+
+    return create

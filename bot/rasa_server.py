@@ -9,26 +9,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 from rasa import server
 from rasa.__main__ import main
-from sanic import Sanic
 
-from bot.http_guard import refuse_malformed_json
+from bot.http_guard import guarded
 from bot.settings import get_settings
 
-_create_app = server.create_app
-
-
-def create_app(*args: Any, **kwargs: Any) -> Sanic:
-    app = _create_app(*args, **kwargs)
-    app.register_middleware(refuse_malformed_json, "request")
-    return app
-
-
 if __name__ == "__main__":
-    server.create_app = create_app
+    server.create_app = guarded(server.create_app)
     token = get_settings().rasa_auth_token
     sys.argv = ["rasa", *sys.argv[1:], *(["--auth-token", token] if token else [])]
     main()

@@ -17,6 +17,7 @@ import logging
 import queue
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -89,15 +90,28 @@ class _Turn:
 
 
 class TurnAssembler:
-    """Feeds on Rasa events (dicts with ``sender_id``), yields finished interaction rows."""
+    """Feeds on Rasa events (dicts with ``sender_id``), yields finished interaction rows.
 
-    def __init__(self) -> None:
+    Rasa sometimes publishes a conversation's events again: when its database fails while saving,
+    its in-memory fallback store publishes the whole conversation. A replayed event keeps its
+    timestamp, so events older than the newest one seen from the same sender are skipped.
+    """
+
+    def __init__(self, senders_remembered: int = 100_000) -> None:
         self._open: dict[str, _Turn] = {}
+        self._newest: OrderedDict[str, float] = OrderedDict()
+        self._senders_remembered = senders_remembered
 
     def feed(self, event: dict[str, Any]) -> dict[str, Any] | None:
         sender = str(event.get("sender_id", ""))
         kind = event.get("event")
         timestamp = float(event.get("timestamp") or time.time())
+        if timestamp < self._newest.get(sender, 0.0):
+            return None
+        self._newest[sender] = timestamp
+        self._newest.move_to_end(sender)
+        if len(self._newest) > self._senders_remembered:
+            self._newest.popitem(last=False)
         if kind == "user":
             finished = self._close(sender)
             parse = event.get("parse_data") or {}

@@ -11,11 +11,11 @@ from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Interaction, MetricsGap
 
 
-def events(sender: str, text: str, *after: dict) -> list[dict]:
+def events(sender: str, text: str, *after: dict, at: float = 1000.0) -> list[dict]:
     parse_data = {"intent": {"name": "kb_lanh_hai_rong", "confidence": 0.93}}
-    user = {"event": "user", "sender_id": sender, "text": text, "timestamp": 1000.0,
+    user = {"event": "user", "sender_id": sender, "text": text, "timestamp": at,
             "parse_data": parse_data, "metadata": {"area": "ly_son"}}  # fmt: skip
-    return [user, *after, {"event": "action", "sender_id": sender, "name": "action_listen", "timestamp": 1000.5}]
+    return [user, *after, {"event": "action", "sender_id": sender, "name": "action_listen", "timestamp": at + 0.5}]
 
 
 def test_a_knowledge_answer_becomes_one_row():
@@ -34,14 +34,24 @@ def test_a_knowledge_answer_becomes_one_row():
 
 def test_suggestions_and_dont_know_are_fallbacks():
     turns = log.TurnAssembler()
-    for text, detail in ((replies.DID_YOU_MEAN, "suggestions"), (replies.DONT_KNOW, "dont_know")):
+    for at, text, detail in ((1000.0, replies.DID_YOU_MEAN, "suggestions"), (2000.0, replies.DONT_KNOW, "dont_know")):
         rows = [turns.feed(e) for e in events(
             "web-abc", "???",
-            {"event": "action", "sender_id": "web-abc", "name": "action_suggest_topics", "timestamp": 1000.1},
-            {"event": "bot", "sender_id": "web-abc", "text": text, "timestamp": 1000.3},
+            {"event": "action", "sender_id": "web-abc", "name": "action_suggest_topics", "timestamp": at + 0.1},
+            {"event": "bot", "sender_id": "web-abc", "text": text, "timestamp": at + 0.3},
+            at=at,
         )]  # fmt: skip
         (row,) = [r for r in rows if r]
         assert (row["channel"], row["outcome"], row["detail"]) == ("webchat", "fallback", detail)
+
+
+def test_a_conversation_published_again_is_not_logged_again():
+    # Rasa's fallback tracker store publishes a whole conversation again when its database fails.
+    turns = log.TurnAssembler()
+    first, second = events("telegram-7", "mot", at=1000.0), events("telegram-7", "hai", at=2000.0)
+    fed = [turns.feed(e) for e in first + second + first + second]
+    assert [row["text"] for row in fed if row] == ["mot", "hai"]
+    assert next(r for r in (turns.feed(e) for e in events("telegram-7", "ba", at=3000.0)) if r)["text"] == "ba"
 
 
 def test_the_writer_keeps_rows_while_the_database_is_down_and_counts_what_it_must_drop(tmp_path, monkeypatch):
