@@ -7,6 +7,7 @@ on their own ports, so what is tested is what runs.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -27,11 +28,28 @@ STOP_TIMEOUT_SECONDS = 15
 MAX_RESTARTS_PER_MINUTE = 5
 
 
+_PORTS_GIVEN: set[int] = set()
+
+
 def free_port() -> int:
-    """A TCP port nobody listens on now (for tests and benchmarks that start their own services)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A TCP port nobody listens on now (for tests and benchmarks that start their own services).
+
+    Taken below the kernel's ephemeral range, never twice in one process: a port the kernel hands
+    out for ``bind(0)`` can be taken by an outgoing connection before the service binds it.
+    """
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as ports:
+        ephemeral_low = int(ports.read().split()[0])
+    while True:
+        port = random.randrange(10_000, max(ephemeral_low, 10_001))
+        if port in _PORTS_GIVEN:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _PORTS_GIVEN.add(port)
+        return port
 
 
 @dataclass
