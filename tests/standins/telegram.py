@@ -20,6 +20,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.standins.threaded_server import ThreadedServer
+
 BOT_USER = {
     "id": 1000,
     "is_bot": True,
@@ -48,10 +50,8 @@ class TelegramStandIn:
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
-        self._new_update: asyncio.Event | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: web.AppRunner | None = None
-        self._thread: threading.Thread | None = None
+        self._new_update = asyncio.Event()
+        self._server: ThreadedServer | None = None
         self._lock = threading.Lock()
         self._sent_per_chat: dict[int, int] = defaultdict(int)
         self.port = 0
@@ -59,25 +59,10 @@ class TelegramStandIn:
     # ---- lifecycle (the server runs in its own thread and event loop) ----------------------------
 
     def start(self) -> str:
-        ready = threading.Event()
-
-        def serve() -> None:
-            self._loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(self._loop)
-            self._new_update = asyncio.Event()
-            app = web.Application(client_max_size=60 * 1024 * 1024)
-            app.router.add_route("*", "/bot{token}/{method}", self._handle)
-            self._runner = web.AppRunner(app, access_log=None)
-            self._loop.run_until_complete(self._runner.setup())
-            site = web.TCPSite(self._runner, "127.0.0.1", 0)
-            self._loop.run_until_complete(site.start())
-            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-            ready.set()
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=serve, daemon=True)
-        self._thread.start()
-        ready.wait(10)
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._server = ThreadedServer(app)
+        self.port = self._server.start()
         return self.base_url
 
     @property
@@ -85,9 +70,8 @@ class TelegramStandIn:
         return f"http://127.0.0.1:{self.port}/bot"
 
     def stop(self) -> None:
-        if self._loop and self._runner:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-            self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._server is not None:
+            self._server.stop()
 
     # ---- what tests do ----------------------------------------------------------------------------
 
@@ -95,8 +79,8 @@ class TelegramStandIn:
         with self._lock:
             update["update_id"] = next(self._update_ids)
             self._updates.append(update)
-        if self._loop and self._new_update:
-            self._loop.call_soon_threadsafe(self._new_update.set)
+        if self._server is not None and self._server.loop is not None:
+            self._server.loop.call_soon_threadsafe(self._new_update.set)
 
     def _message(self, user_id: int, **content: Any) -> dict[str, Any]:
         person = {"id": user_id, "is_bot": False, "first_name": f"Ngư dân {user_id}"}
@@ -227,7 +211,6 @@ class TelegramStandIn:
                 pending = list(self._updates[:100])
             if pending or time.monotonic() >= deadline:
                 return pending
-            assert self._new_update is not None
             self._new_update.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), timeout=max(0.05, deadline - time.monotonic()))

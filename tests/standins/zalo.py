@@ -8,7 +8,6 @@ as Zalo sends them: HTTP 200 with a negative ``error``. Tests sign and post webh
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import itertools
 import json
@@ -20,6 +19,8 @@ from typing import Any
 
 import httpx
 from aiohttp import web
+
+from tests.standins.threaded_server import ThreadedServer
 
 APP_ID = "360846524940903967"
 OA_SECRET = "test-oa-secret-key"
@@ -58,30 +59,16 @@ class ZaloStandIn:
         self.unfollowed: set[str] = set()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: web.AppRunner | None = None
+        self._server: ThreadedServer | None = None
         self.port = 0
 
     def start(self) -> str:
-        ready = threading.Event()
-
-        def serve() -> None:
-            self._loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(self._loop)
-            app = web.Application(client_max_size=20 * 1024 * 1024)
-            app.router.add_post("/v3.0/oa/message/cs", self._send)
-            app.router.add_post("/v2.0/oa/upload/file", self._upload)
-            app.router.add_post("/v4/oa/access_token", self._token)
-            self._runner = web.AppRunner(app, access_log=None)
-            self._loop.run_until_complete(self._runner.setup())
-            site = web.TCPSite(self._runner, "127.0.0.1", 0)
-            self._loop.run_until_complete(site.start())
-            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-            ready.set()
-            self._loop.run_forever()
-
-        threading.Thread(target=serve, daemon=True).start()
-        ready.wait(10)
+        app = web.Application(client_max_size=20 * 1024 * 1024)
+        app.router.add_post("/v3.0/oa/message/cs", self._send)
+        app.router.add_post("/v2.0/oa/upload/file", self._upload)
+        app.router.add_post("/v4/oa/access_token", self._token)
+        self._server = ThreadedServer(app)
+        self.port = self._server.start()
         return self.url
 
     @property
@@ -89,9 +76,8 @@ class ZaloStandIn:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self._loop and self._runner:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-            self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._server is not None:
+            self._server.stop()
 
     def env(self) -> dict[str, str]:
         return {
