@@ -5,10 +5,11 @@ with 2 Rasa replicas, in the same run.
     .venv/bin/python -m benchmarks.loadtest [--users 50] [--messages 20]
 
 Per deployment, three phases, each with ``--users`` people at once:
-- REST, paced: each person reads and types for about a second between messages (0.5 to 1.5 s);
+- REST, paced: each person reads the reply and types the next question in 1.5 to 4.5 s (3 s on
+  average; on a phone at sea it takes longer);
 - REST, saturated: no pause at all, the throughput limit of the deployment;
-- Telegram, paced: updates pushed into the local Bot API stand-in, through the real gateway (long
-  polling), 2 s between messages (50 people then stay under Telegram's 30 messages a second).
+- Telegram, paced: the same people through the real gateway (long polling) and the local Bot API
+  stand-in.
 A message is lost when it gets no reply within 30 s (REST: an error status or an empty reply). The
 load generator runs on the same 2 cores as the servers; its own CPU time is reported.
 """
@@ -33,12 +34,13 @@ from bot.services import core_services, free_port, gateway_services, launched
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.storage.db import upgrade
 from bot.training import train
-from tests.deployment import RABBITMQ, REDIS, temporary_postgres
+from tests.deployment import RABBITMQ, REDIS, temporary_postgres, temporary_rabbitmq_queue
 from tests.standins.telegram import TelegramStandIn
 
 RESULTS = PROJECT_ROOT / "benchmarks" / "results"
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "dev_questions.yml"
 REPLY_TIMEOUT = 30.0
+THINK_SECONDS = 3.0
 CHAT_IDS = itertools.count(7_000_000)
 
 
@@ -79,10 +81,10 @@ def deployment(model: Path, replicas: int, users: int, messages: int, texts: lis
     standin = TelegramStandIn()
     api = standin.start()
     var_dir = Path(tempfile.mkdtemp(prefix="loadtest-"))
-    with temporary_postgres() as database:
+    with temporary_postgres() as database, temporary_rabbitmq_queue("loadtest") as queue:
         overrides = {
             "BOT_VAR_DIR": str(var_dir), "DATABASE_URL": database, "TRACKER_DATABASE_URL": "", "REDIS_URL": REDIS,
-            "RABBITMQ_URL": RABBITMQ, "RABBITMQ_QUEUE": f"loadtest-{var_dir.name}", "RASA_REPLICAS": str(replicas),
+            "RABBITMQ_URL": RABBITMQ, "RABBITMQ_QUEUE": queue, "RASA_REPLICAS": str(replicas),
             "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
             "RASA_REPLICA_PORTS": ",".join(str(free_port()) for _ in range(replicas)),
             "ACTIONS_REPLICA_PORTS": ",".join(str(free_port()) for _ in range(replicas)),
@@ -99,9 +101,11 @@ def deployment(model: Path, replicas: int, users: int, messages: int, texts: lis
                 generator_before = resource.getrusage(resource.RUSAGE_SELF)
                 result = {
                     "replicas": replicas,
-                    "rest_paced": asyncio.run(load(url, texts, users, messages, pause=1.0)),
+                    "rest_paced": asyncio.run(load(url, texts, users, messages, pause=THINK_SECONDS)),
                     "rest_saturated": asyncio.run(load(url, texts, users, messages)),
-                    "telegram_paced": asyncio.run(telegram_load(standin, texts, users, messages // 2, pause=2.0)),
+                    "telegram_paced": asyncio.run(
+                        telegram_load(standin, texts, users, messages // 2, pause=THINK_SECONDS)
+                    ),
                 }
                 generator = resource.getrusage(resource.RUSAGE_SELF)
                 result["load_generator_cpu_s"] = round(

@@ -16,7 +16,7 @@ from bot.publications.build import build_all
 from bot.services import Service, core_services, free_port, launched, web_service
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
-from tests.deployment import deployment_env, drop_deployment_schemas
+from tests.deployment import deployment_env, remove_deployments
 
 # The services started by the tests and the tests themselves (reading pseudonymous ids) share one key.
 os.environ.setdefault("PSEUDONYM_KEY", "test-pseudonym-key")
@@ -36,7 +36,7 @@ class Stack:
 @pytest.fixture(scope="session", autouse=True)
 def _drop_test_schemas() -> Iterator[None]:
     yield
-    drop_deployment_schemas()
+    remove_deployments()
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,13 @@ Servers: ``TEST_POSTGRES_URL``, ``TEST_REDIS_URL``, ``TEST_RABBITMQ_URL`` (defau
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import aio_pika
 from sqlalchemy import text
 
 from bot.services import free_port
@@ -26,6 +28,7 @@ REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 RABBITMQ = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 PRODUCTION = os.environ.get("BOT_TEST_PROFILE", "embedded") == "production"
 _schemas: list[str] = []
+_queues: list[str] = []
 
 
 def postgres_schema() -> tuple[str, str]:
@@ -50,6 +53,28 @@ def temporary_postgres() -> Iterator[str]:
         drop_schema(schema)
 
 
+def delete_rabbitmq_queue(name: str) -> None:
+    """Deletes a deployment's event queue and its exchange (named alike: bot/metrics/broker.py)."""
+
+    async def delete() -> None:
+        connection = await aio_pika.connect(RABBITMQ)
+        async with connection:
+            channel = await connection.channel()
+            await channel.queue_delete(name)
+            await channel.exchange_delete(name)
+
+    asyncio.run(delete())
+
+
+@contextmanager
+def temporary_rabbitmq_queue(prefix: str) -> Iterator[str]:
+    name = f"{prefix}-{uuid.uuid4().hex[:10]}"
+    try:
+        yield name
+    finally:
+        delete_rabbitmq_queue(name)
+
+
 def deployment_env() -> dict[str, str]:
     """Environment for one set of services of the profile (a new database each time)."""
     if not PRODUCTION:
@@ -57,6 +82,7 @@ def deployment_env() -> dict[str, str]:
                 "RASA_REPLICAS": "1"}  # fmt: skip
     url, schema = postgres_schema()
     _schemas.append(schema)
+    _queues.append(f"test-{schema}")
     return {
         "DATABASE_URL": url, "TRACKER_DATABASE_URL": "", "REDIS_URL": REDIS, "RABBITMQ_URL": RABBITMQ,
         "RABBITMQ_QUEUE": f"test-{schema}", "RASA_REPLICAS": "2",
@@ -64,6 +90,9 @@ def deployment_env() -> dict[str, str]:
     }  # fmt: skip
 
 
-def drop_deployment_schemas() -> None:
+def remove_deployments() -> None:
+    """Drops the schemas and deletes the event queues that ``deployment_env`` made."""
     while _schemas:
         drop_schema(_schemas.pop())
+    while _queues:
+        delete_rabbitmq_queue(_queues.pop())

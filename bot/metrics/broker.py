@@ -7,7 +7,8 @@ With ``RABBITMQ_URL`` set, Rasa publishes to RabbitMQ instead (its own ``PikaEve
 durable queue ``RABBITMQ_QUEUE``), and one consumer process (``bot metrics``, started by ``bot run``)
 feeds the log: with several Rasa replicas, the turns of a conversation are then assembled in one
 place whatever replica served each message, and events published while the consumer is down wait in
-the queue.
+the queue. The fanout exchange Rasa publishes to is named after the queue: with Rasa's shared default
+exchange, every deployment on the same RabbitMQ would receive the events of all the others.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class InteractionLogBroker(EventBroker):
         broker = PikaEventBroker(
             host=host, username=parsed.username or "guest", password=parsed.password or "guest",
             port=parsed.port or 5672, queues=[settings.rabbitmq_queue], event_loop=event_loop,
+            exchange_name=settings.rabbitmq_queue,
         )  # fmt: skip
         await broker.connect()
         return broker

@@ -6,10 +6,13 @@ process-local locks and goes back to Redis as soon as it answers again: the load
 conversation to the same replica, so local locks still keep a conversation's messages in order,
 and a Redis outage never costs a reply.
 
-It also fixes a wait in Rasa 3.6's ticket lock: a message waiting behind one whose Rasa process died
-waits for the dead ticket to expire, but its own ticket, issued at about the same time with the same
-lifetime, expires too; Rasa then waits forever for a ticket that no longer exists (until the request
-times out). Here a waiter whose ticket has expired goes ahead: every ticket before it has expired too.
+Rasa 3.6's own Redis lock store was replaced after measuring it (README, "Load test"): it makes seven
+blocking round trips to Redis per message, each a read-modify-write that another replica can
+interleave with, and it cost a third of a replica's throughput. Here a message takes a ticket and
+learns whether it is first in one atomic script, and gives the ticket back in another; both are
+awaited without blocking the server. Tickets are served in the order they were taken; a ticket
+expires after the lock lifetime (``TICKET_LOCK_LIFETIME``), so a message behind one whose Rasa
+process died goes ahead once that ticket expires (Rasa 3.6 kept waiting until the request timed out).
 """
 
 from __future__ import annotations
@@ -17,77 +20,138 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, LockStore
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy.engine import make_url
 
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 RETRY_REDIS_AFTER_SECONDS = 5.0
-T = TypeVar("T")
+WAIT_POLL_SECONDS = 0.05
+KEY_PREFIX = "trolybiendao:lock:"
+
+# KEYS: the conversation's queue of tickets (a sorted set scored by expiry, in ms of Redis's clock)
+# and its ticket counter. ARGV: lifetime in ms, the caller's ticket ("" for a new one).
+# Returns {ticket, 1 if the caller may go ahead}. Expired tickets leave the queue; a caller whose own
+# ticket expired goes ahead too (everything before it has expired as well).
+TAKE_TURN = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local ticket = ARGV[2]
+if ticket == '' then
+  ticket = tostring(redis.call('INCR', KEYS[2]))
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ticket)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+local first = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+local mine = redis.call('ZSCORE', KEYS[1], ticket)
+if first == ticket or not mine then
+  return {ticket, 1}
+end
+return {ticket, 0}
+"""
+# KEYS as above; ARGV: the ticket. The keys go when the queue is empty.
+GIVE_BACK = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('ZCARD', KEYS[1]) == 0 then
+  redis.call('DEL', KEYS[1], KEYS[2])
+end
+return 1
+"""
 
 
-def redis_store(url: str, socket_timeout: float = 2.0) -> RedisLockStore:
-    """Rasa's Redis lock store on ``redis://[:password@]host[:port][/db]`` (``rediss://`` for TLS)."""
-    parsed = make_url(url)
-    return RedisLockStore(
-        host=parsed.host or "localhost",
-        port=parsed.port or 6379,
-        db=int(parsed.database or 1),
-        username=parsed.username or None,
-        password=parsed.password or None,
-        use_ssl=parsed.drivername == "rediss",
-        key_prefix="trolybiendao",
-        socket_timeout=socket_timeout,
-    )
+@dataclass
+class _LocalLock:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
 
 
 class SettingsLockStore(LockStore):
     def __init__(self, endpoint_config: Any = None, redis_url: str | None = None) -> None:
         super().__init__()
         url = get_settings().redis_url if redis_url is None else redis_url
-        self.local = InMemoryLockStore()
-        self.redis = redis_store(url) if url else None
+        self.redis = Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0) if url else None
+        self._take_turn = self.redis.register_script(TAKE_TURN) if self.redis else None
+        self._give_back = self.redis.register_script(GIVE_BACK) if self.redis else None
         self._redis_down_since: float | None = None
+        self._local: dict[str, _LocalLock] = {}
 
-    def _use(self, call: Callable[[LockStore], T]) -> T:
-        if self.redis is not None:
-            down = self._redis_down_since
-            if down is None or time.monotonic() - down > RETRY_REDIS_AFTER_SECONDS:
-                try:
-                    result = call(self.redis)
-                except RedisError as error:
-                    if down is None:
-                        logger.warning("Redis lock store unreachable (%s): using local locks meanwhile", error)
-                    self._redis_down_since = time.monotonic()
-                else:
-                    if down is not None:
-                        logger.warning("Redis lock store is back")
-                    self._redis_down_since = None
-                    return result
-        return call(self.local)
+    @asynccontextmanager
+    async def lock(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1.0
+    ) -> AsyncIterator[TicketLock]:
+        """Waits for the conversation's earlier messages, then holds the lock until the block ends."""
+        ticket = await self.take_ticket(conversation_id, lock_lifetime)
+        if ticket is None:
+            async with self._local_lock(conversation_id):
+                yield TicketLock(conversation_id)
+            return
+        try:
+            if await self._wait_for_turn(conversation_id, ticket, lock_lifetime):
+                yield TicketLock(conversation_id)
+            else:  # Redis went away while this message waited
+                async with self._local_lock(conversation_id):
+                    yield TicketLock(conversation_id)
+        finally:
+            await self._redis(self._give_back, conversation_id, [ticket])
 
-    async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
+    async def take_ticket(self, conversation_id: str, lock_lifetime: float) -> str | None:
+        """A place in the conversation's queue on Redis; None without a usable Redis."""
+        answer = await self._redis(self._take_turn, conversation_id, [_ms(lock_lifetime), ""])
+        return answer[0].decode() if answer else None
+
+    async def _wait_for_turn(self, conversation_id: str, ticket: str, lock_lifetime: float) -> bool:
         while True:
-            lock = self.get_lock(conversation_id)
-            if lock is None:  # nobody holds or waits for it any more
-                return self.create_lock(conversation_id)
-            lock.remove_expired_tickets()
-            if not lock.is_locked(ticket) or ticket not in (t.number for t in lock.tickets):
-                return lock
-            await asyncio.sleep(wait_time_in_seconds)
-            self.update_lock(conversation_id)
+            answer = await self._redis(self._take_turn, conversation_id, [_ms(lock_lifetime), ticket])
+            if answer is None:
+                return False
+            if answer[1] == 1:
+                return True
+            await asyncio.sleep(WAIT_POLL_SECONDS)
 
-    def get_lock(self, conversation_id: str) -> TicketLock | None:
-        return self._use(lambda store: store.get_lock(conversation_id))
+    async def _redis(self, script: Any, conversation_id: str, args: list[Any]) -> Any:
+        """Runs a script on the conversation's keys; None if Redis is not configured or not answering
+        (then it is tried again after a few seconds)."""
+        if script is None:
+            return None
+        down = self._redis_down_since
+        if down is not None and time.monotonic() - down < RETRY_REDIS_AFTER_SECONDS:
+            return None
+        key = KEY_PREFIX + conversation_id
+        try:
+            result = await script(keys=[key, key + ":next"], args=args)
+        except (RedisError, OSError) as error:
+            if down is None:
+                logger.warning("Redis lock store unreachable (%s): using local locks meanwhile", error)
+            self._redis_down_since = time.monotonic()
+            return None
+        if down is not None:
+            logger.warning("Redis lock store is back")
+            self._redis_down_since = None
+        return result
 
-    def delete_lock(self, conversation_id: str) -> None:
-        self._use(lambda store: store.delete_lock(conversation_id))
+    @asynccontextmanager
+    async def _local_lock(self, conversation_id: str) -> AsyncIterator[None]:
+        """A lock of this process (asyncio's locks serve waiters in order)."""
+        local = self._local.setdefault(conversation_id, _LocalLock())
+        local.users += 1
+        try:
+            async with local.lock:
+                yield
+        finally:
+            local.users -= 1
+            if not local.users:
+                del self._local[conversation_id]
 
-    def save_lock(self, lock: TicketLock) -> None:
-        self._use(lambda store: store.save_lock(lock))
+
+def _ms(seconds: float) -> int:
+    return max(int(seconds * 1000), 1)

@@ -30,7 +30,7 @@ from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Interaction
 from bot.subscribers import pseudonym
-from tests.deployment import RABBITMQ, REDIS, temporary_postgres
+from tests.deployment import RABBITMQ, REDIS, temporary_postgres, temporary_rabbitmq_queue
 from tests.standins.tcp_proxy import TcpProxy
 from tests.standins.telegram import TelegramStandIn
 
@@ -71,11 +71,11 @@ def production(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     redis = TcpProxy(redis_host, int(redis_port))
     relay = redis.start()
     var_dir = tmp_path_factory.mktemp("faults-var")
-    with temporary_postgres() as database:
+    with temporary_postgres() as database, temporary_rabbitmq_queue("faults") as queue:
         overrides = {
             "BOT_VAR_DIR": str(var_dir), "DATABASE_URL": database, "TRACKER_DATABASE_URL": "",
             "REDIS_URL": f"redis://127.0.0.1:{relay}/{redis_db or 5}", "RABBITMQ_URL": RABBITMQ,
-            "RABBITMQ_QUEUE": f"faults-{var_dir.name}", "RASA_REPLICAS": "2", "RASA_PORT": str(free_port()),
+            "RABBITMQ_QUEUE": queue, "RASA_REPLICAS": "2", "RASA_PORT": str(free_port()),
             "ACTIONS_PORT": str(free_port()), "RASA_REPLICA_PORTS": f"{free_port()},{free_port()}",
             "ACTIONS_REPLICA_PORTS": f"{free_port()},{free_port()}", "TELEGRAM_BOT_TOKEN": "123456:FAULTS",
             "TELEGRAM_API_URL": api,
