@@ -14,16 +14,13 @@ first and still answer a question such as "thấy tàu khác bị chìm có ph�
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 import regex
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.rule_component import RuleComponent
 from bot.text import folded_terms
 
 EMERGENCY_INTENT = "emergency"
@@ -117,18 +114,8 @@ def danger_level(text: str) -> str:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class DangerDetector(GraphComponent):
+class DangerDetector(RuleComponent):
     """Sets the intent to ``emergency`` on a strong danger signal, or a weak one the classifier shares."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> DangerDetector:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

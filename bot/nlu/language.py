@@ -8,33 +8,19 @@ Vietnamese (and where to call in an emergency). Runs after the classifier, befor
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.rule_component import RuleComponent
 from bot.text import looks_foreign
 
 OTHER_LANGUAGE_INTENT = "other_language"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class ForeignLanguageDetector(GraphComponent):
+class ForeignLanguageDetector(RuleComponent):
     """Sets the intent to ``other_language`` for text that is not Vietnamese."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ForeignLanguageDetector:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -25,30 +22,22 @@ from bot.knowledge.answering import agreed_answer
 from bot.knowledge.base import knowledge
 from bot.knowledge.search import KnowledgeSearch
 from bot.nlu.danger import EMERGENCY_INTENT, OVERRIDE_KEY
+from bot.nlu.rule_component import RuleComponent
 
 FALLBACK_INTENT = "nlu_fallback"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class KnowledgeSecondOpinion(GraphComponent):
+class KnowledgeSecondOpinion(RuleComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"threshold": 0.5}  # a classifier this sure needs no second opinion (as FallbackClassifier)
 
     def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
         self.threshold = config["threshold"]
         self.knowledge = knowledge()
         self.search = KnowledgeSearch(self.knowledge)
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> KnowledgeSecondOpinion:
-        return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
