@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
-from bot.settings import Settings, get_settings
+from bot.settings import RASA_MAX_REQUEST_BYTES, Settings, get_settings
 
 logger = logging.getLogger(__name__)
 SKIP_DEAD_SECONDS = 3.0
@@ -129,7 +129,10 @@ async def serve(settings: Settings) -> None:
     actions = Pool("action", [f"http://127.0.0.1:{p}" for p in settings.actions_replica_ports], sticky=False,
                    health_path="/health")  # fmt: skip
     runners = []
-    for pool, port, max_body in ((rasa, settings.rasa_port, 64 * 1024), (actions, settings.actions_port, 8 << 20)):
+    for pool, port, max_body in (
+        (rasa, settings.rasa_port, RASA_MAX_REQUEST_BYTES),
+        (actions, settings.actions_port, 8 << 20),
+    ):
         runner = web.AppRunner(make_app(pool, max_body, timeout=60.0), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.bind_host, port).start()

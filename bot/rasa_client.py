@@ -7,14 +7,13 @@ cost no message. A slow answer (timeout) is not resent.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 import uuid
 from typing import Any
 
 import httpx
 
+from bot.backoff import Backoff
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -43,8 +42,7 @@ class RasaClient:
         """
         message_id = message_id or uuid.uuid4().hex
         payload = {"sender": sender, "message": text, "metadata": metadata, "message_id": message_id}
-        give_up_at = time.monotonic() + self._retry_seconds
-        pause = 0.5
+        backoff = Backoff(self._retry_seconds)
         while True:
             try:
                 response = await self._client.post(self._url, json=payload)
@@ -55,11 +53,10 @@ class RasaClient:
                 raise RasaUnavailable(f"Rasa did not answer in time: {error!r}") from error
             except httpx.HTTPError as error:
                 problem = f"Rasa could not be reached: {error!r}"
-            if time.monotonic() + pause > give_up_at:
+            if backoff.exhausted():
                 raise RasaUnavailable(problem)
-            logger.warning("%s; trying again in %.1f s", problem, pause)
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, 4.0)
+            logger.warning("%s; trying again in %.1f s", problem, backoff.pause)
+            await backoff.sleep()
         response.raise_for_status()
         replies = response.json()
         if not replies:

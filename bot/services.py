@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, RASA_MAX_REQUEST_BYTES, Settings
 from bot.training import quiet_tensorflow_env
 
 STOP_TIMEOUT_SECONDS = 15
@@ -108,9 +108,9 @@ def core_services(settings: Settings, model: Path, extra_env: dict[str, str] | N
     """Rasa server and action server: what every channel needs. With ``RASA_REPLICAS`` > 1, that many
     of each on their own ports, and the balancer (bot/balancer.py) on the public ports."""
     env = service_env(settings, extra_env)
-    # Public requests to Rasa are small; oversize bodies get 413 instead of a 100 MB read. (The action
-    # server keeps Sanic's default: Rasa sends it the whole domain with every call.)
-    rasa_env = {**env, "SANIC_REQUEST_MAX_SIZE": str(64 * 1024)}
+    # Oversize bodies get 413 instead of a 100 MB read. (The action server keeps Sanic's default: Rasa
+    # sends it the whole domain with every call.)
+    rasa_env = {**env, "SANIC_REQUEST_MAX_SIZE": str(RASA_MAX_REQUEST_BYTES)}
     if not settings.replicated:
         return [
             Service("actions", _actions_argv(settings.actions_port), env,
@@ -145,10 +145,8 @@ def _actions_argv(port: int) -> list[str]:
 
 
 def _rasa_argv(model: Path, port: int, interface: str) -> list[str]:
-    argv = [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(model), "--port", str(port),
-            "--interface", interface, "--credentials", "credentials.yml",
-            "--endpoints", "endpoints.yml"]  # fmt: skip
-    return argv
+    return [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(model), "--port", str(port),
+            "--interface", interface, "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]  # fmt: skip
 
 
 def web_service(settings: Settings, extra_env: dict[str, str] | None = None) -> Service:

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Public requests to Rasa are small: a bigger body gets 413 (from Rasa, and from the balancer).
+RASA_MAX_REQUEST_BYTES = 64 * 1024
 
 
 def _load_env_file() -> None:

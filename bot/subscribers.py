@@ -79,29 +79,24 @@ def touch(channel: str, user_id: str, display_name: str | None = None) -> Subscr
     return subscriber
 
 
-def _update(subscriber_id: int, **values: object) -> Subscriber:
+def _update(subscriber_id: int, event: SubscriptionEvent | None = None, **values: object) -> Subscriber:
+    """Change a subscriber, and record the subscription ``event`` if any, in one transaction."""
     with db.session() as session, session.begin():
+        if event is not None:
+            session.add(event)
         session.execute(update(Subscriber).where(Subscriber.id == subscriber_id).values(**values))
         return session.get(Subscriber, subscriber_id)
 
 
-def _event(subscriber: Subscriber, kind: str) -> None:
-    """Record a subscription change for the statistics (pseudonymous)."""
-    with db.session() as session, session.begin():
-        session.add(
-            SubscriptionEvent(
-                channel=subscriber.channel,
-                user_ref=pseudonym(subscriber.channel, subscriber.channel_user_id),
-                area=subscriber.area,
-                kind=kind,
-            )
-        )
+def _event(channel: str, user_id: str, kind: str, area: str | None = None) -> SubscriptionEvent:
+    """A subscription change for the statistics (pseudonymous)."""
+    return SubscriptionEvent(channel=channel, user_ref=pseudonym(channel, user_id), area=area, kind=kind)
 
 
 def give_consent(subscriber: Subscriber, wording: str) -> Subscriber:
-    _event(subscriber, "subscribed")
     return _update(
         subscriber.id,
+        _event(subscriber.channel, subscriber.channel_user_id, "subscribed", subscriber.area),
         status=SubscriberStatus.ACTIVE,
         consent_text=wording,
         consent_at=utcnow(),
@@ -112,9 +107,11 @@ def give_consent(subscriber: Subscriber, wording: str) -> Subscriber:
 
 def withdraw(subscriber: Subscriber) -> Subscriber:
     """Stop all broadcasts to this person now (the consent record stays, marked withdrawn)."""
-    if subscriber.status == SubscriberStatus.ACTIVE:
-        _event(subscriber, "unsubscribed")
-    return _update(subscriber.id, status=SubscriberStatus.UNSUBSCRIBED, withdrawn_at=utcnow(), awaiting=None)
+    was_active = subscriber.status == SubscriberStatus.ACTIVE
+    event = (
+        _event(subscriber.channel, subscriber.channel_user_id, "unsubscribed", subscriber.area) if was_active else None
+    )
+    return _update(subscriber.id, event, status=SubscriberStatus.UNSUBSCRIBED, withdrawn_at=utcnow(), awaiting=None)
 
 
 def set_awaiting(subscriber: Subscriber, awaiting: str | None) -> Subscriber:
@@ -141,7 +138,7 @@ def mark_blocked(channel: str, user_id: str) -> None:
             .values(status=SubscriberStatus.BLOCKED)
         ).rowcount
         if changed:
-            session.add(SubscriptionEvent(channel=channel, user_ref=pseudonym(channel, user_id), kind="blocked"))
+            session.add(_event(channel, user_id, "blocked"))
 
 
 def record_publication_send(publication_id: str, channel: str, user_id: str) -> None:
@@ -183,9 +180,10 @@ def personal_data(subscriber: Subscriber) -> PersonalData:
 def delete_personal_data(subscriber: Subscriber) -> None:
     """Erase the person: subscription, identifiers and conversation history. Publication sends stay as
     anonymous counts (their pseudonym is replaced by a random one, unlinkable to the person)."""
-    _event(subscriber, "deleted")
     ref = pseudonym(subscriber.channel, subscriber.channel_user_id)
     with db.session() as session, session.begin():
+        session.add(_event(subscriber.channel, subscriber.channel_user_id, "deleted", subscriber.area))
+        session.flush()  # the event is anonymised with the rest
         _anonymise(session, subscriber.channel, subscriber.channel_user_id, ref)
         session.execute(delete(Subscriber).where(Subscriber.id == subscriber.id))
     try:

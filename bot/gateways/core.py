@@ -13,7 +13,6 @@ import contextvars
 import dataclasses
 import logging
 import re
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot import replies, subscribers
 from bot.areas import areas, by_key, match_area
+from bot.backoff import Backoff
 from bot.broadcasts import officers
 from bot.broadcasts.composer import Composer
 from bot.channels.render import Button, OutMessage, render
@@ -95,18 +95,18 @@ class Gateway:
         lock = self._locks.setdefault(incoming.user_id, asyncio.Lock())
         async with lock:  # one person's messages are answered in order; others run in parallel
             MESSAGE_ID.set(incoming.message_id)
-            give_up_at = time.monotonic() + get_settings().retry_seconds
-            pause = 0.5
+            backoff = Backoff(get_settings().retry_seconds)
             while True:
                 try:
                     return await self._handle(incoming)
                 except OperationalError as error:  # the database restarting: a few seconds, then try again
-                    if time.monotonic() + pause > give_up_at:
+                    if backoff.exhausted():
                         logger.error("Gateway %s: database unavailable: %s", self.channel.name, error)
                         return [OutMessage(replies.TRY_AGAIN)]
-                    logger.warning("Gateway %s: database unavailable; retrying in %.1f s", self.channel.name, pause)
-                    await asyncio.sleep(pause)
-                    pause = min(pause * 2, 4.0)
+                    logger.warning(
+                        "Gateway %s: database unavailable; retrying in %.1f s", self.channel.name, backoff.pause
+                    )
+                    await backoff.sleep()
                 except Exception:
                     logger.exception("Gateway %s failed on a message", self.channel.name)
                     return [OutMessage(replies.TRY_AGAIN)]
