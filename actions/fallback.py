@@ -1,6 +1,5 @@
-"""When the classifier is unsure and the knowledge search does not confirm its guess (see
-bot/nlu/second_opinion.py): offer the closest topics as buttons ("Ý bà con muốn hỏi...?"), or say
-plainly that we don't know and point to a person."""
+"""When the NLU found no answer (bot/nlu/decider.py): offer the relevant entries it chose as buttons
+("Ý bà con muốn hỏi...?"), or say plainly that we don't know and point to a person."""
 
 from __future__ import annotations
 
@@ -9,9 +8,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import knowledge_search
-from bot import replies
-from bot.knowledge.answering import suggestions
+from bot.knowledge.answering import CHOICES_KEY
 from bot.knowledge.base import knowledge
 
 
@@ -22,15 +19,11 @@ class ActionSuggestTopics(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        message = tracker.latest_message
-        entries = suggestions(
-            message.get("text") or "", message.get("intent_ranking") or [], knowledge(), knowledge_search()
-        )
+        kb = knowledge()
+        entries = [e for i in tracker.latest_message.get(CHOICES_KEY) or [] if (e := kb.by_intent(i)) is not None]
         if entries:
-            dispatcher.utter_message(
-                text=replies.DID_YOU_MEAN,
-                buttons=[{"title": entry.title, "payload": f"/{entry.intent}"} for entry in entries],
-            )
+            buttons = [{"title": entry.title, "payload": f"/{entry.intent}"} for entry in entries]
+            dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
         else:
-            dispatcher.utter_message(text=replies.DONT_KNOW)
+            dispatcher.utter_message(response="utter_dont_know")
         return []

@@ -13,11 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.knowledge.base import KnowledgeBase
-
 STYLES = ("accented", "no_diacritics", "dialect", "typos")
-CHITCHAT = {"greet", "goodbye", "thank", "help", "bot_challenge", "affirm", "deny"}
-NO_ANSWER = {"nlu_fallback", "out_of_scope"}
 
 
 @dataclass(frozen=True)
@@ -26,24 +22,20 @@ class Question:
     style: str
     kind: str
     facts: tuple[str, ...]
+    long: bool = False  # a letter with a backstory before the question
 
 
 def load_questions(path: Path) -> list[Question]:
+    """Questions of an evaluation file; in a look-alike file (``{text, emergency, style}``) each item is an
+    ``emergency`` or a ``lookalike`` (reads like danger once folded, but is not)."""
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [Question(i["text"], i["style"], i["kind"], tuple(i.get("facts") or ())) for i in items]
-
-
-def judge_intent(question: Question, intent: str, kb: KnowledgeBase) -> str:
-    """'correct', 'no_answer' (fallback: safe but unhelpful) or 'wrong' (a confident wrong answer)."""
-    if question.kind == "emergency":
-        return "correct" if intent == "emergency" else "wrong"
-    if question.kind == "out_of_scope":
-        return "correct" if intent in NO_ANSWER else "wrong"
-    if question.kind == "chitchat":
-        return "correct" if intent in CHITCHAT else ("no_answer" if intent in NO_ANSWER else "wrong")
-    if intent in NO_ANSWER:
-        return "no_answer"
-    entry = kb.by_intent(intent)
-    if entry is not None and set(entry.facts) & set(question.facts):
-        return "correct"
-    return "wrong"
+    return [
+        Question(
+            i["text"],
+            i.get("style", "no_diacritics"),
+            i["kind"] if "kind" in i else ("emergency" if i["emergency"] else "lookalike"),
+            tuple(i.get("facts") or ()),
+            bool(i.get("long")),
+        )
+        for i in items
+    ]

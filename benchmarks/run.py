@@ -1,7 +1,7 @@
-"""`make bench`: accuracy on the held-out questions and latency through the REST channel, for our
+"""`make bench`: answers to the held-out questions and latency through the REST channel, for our
 pipeline and for a stock Rasa pipeline trained on the same data, in the same run.
 
-    .venv/bin/python -m benchmarks.run [--data tests/heldout/questions.yml] [--per-sender 20]
+    .venv/bin/python -m benchmarks.run [--data FILE ...] [--per-sender 20]
 
 The held-out file was written from the fact sheet by someone who never saw the training data, and is
 never used for training or tuning. Results go to benchmarks/results/ (JSON) and to stdout (Markdown).
@@ -19,7 +19,6 @@ from pathlib import Path
 
 from benchmarks.answers import Judge, ask_all, summarise
 from benchmarks.latency import load, resident_memory_mb
-from benchmarks.nlu_eval import parse_all, score
 from benchmarks.questions import STYLES, Question, load_questions
 from bot.knowledge.base import knowledge
 from bot.services import core_services, free_port, launched
@@ -53,28 +52,31 @@ def measure_through_rest(model: Path, questions: list[Question], per_sender: int
     return {"answers": answers, "latency": latency, "memory": memory}
 
 
-def rate(counts: dict[str, int], key: str = "correct") -> str:
-    total = sum(counts.values())
-    return f"{100 * counts.get(key, 0) / total:.1f}% ({counts.get(key, 0)}/{total})" if total else "–"
+OTHER_GROUPS = ("out_of_scope", "chitchat", "emergency", "lookalike")
+VERDICTS = ("right", "wrong", "choices_right", "choices", "declined", "dont_know", "other", "false_alarm")
 
 
 def markdown(results: dict) -> str:
-    lines = ["| pipeline | measure | " + " | ".join(STYLES) + " | all fact questions | emergency | out of scope |"]
-    lines.append("|---" * (len(STYLES) + 5) + "|")
+    lines = ["| pipeline | questions | n | " + " | ".join(VERDICTS) + " |", "|---" * (len(VERDICTS) + 3) + "|"]
     for name in PIPELINES:
-        for level, label in (("nlu", "intent correct"), ("answers", "answer correct"), ("answers", "wrong answer")):
-            data = results[name]["nlu"] if level == "nlu" else results[name]["rest"]["answers"]
-            key = "wrong" if label == "wrong answer" else "correct"
-            facts = {}
-            for style in STYLES:
-                for verdict, n in data["by_style"].get(style, {}).items():
-                    facts[verdict] = facts.get(verdict, 0) + n
-            row = [rate(data["by_style"].get(style, {}), key) for style in STYLES]
-            kinds = data["by_kind"]
-            lines.append(
-                f"| {name} | {label} | " + " | ".join(row) + f" | {rate(facts, key)} | "
-                f"{rate(kinds.get('emergency', {}), key)} | {rate(kinds.get('out_of_scope', {}), key)} |"
-            )
+        groups = results[name]["rest"]["answers"]["by_group"]
+        facts: dict[str, int] = {}
+        for style in (*STYLES, "long"):
+            for verdict, n in groups.get(style, {}).items():
+                facts[verdict] = facts.get(verdict, 0) + n
+        for group, counts in [
+            *((g, groups.get(g, {})) for g in (*STYLES, "long")),
+            ("all fact questions", facts),
+            *((g, groups.get(g, {})) for g in OTHER_GROUPS),
+        ]:
+            total = sum(counts.values())
+            if not total:
+                continue
+            cells = [
+                f"{100 * counts.get(v, 0) / total:.1f}% ({counts.get(v, 0)})" if counts.get(v) else "–"
+                for v in VERDICTS
+            ]
+            lines.append(f"| {name} | {group} | {total} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "| pipeline | senders | pause after reply | messages | p50 ms | p95 ms | p99 ms | msg/s | errors "
@@ -97,20 +99,17 @@ def markdown(results: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=PROJECT_ROOT / "tests" / "heldout" / "questions.yml")
+    parser.add_argument(
+        "--data", type=Path, nargs="*", default=sorted((PROJECT_ROOT / "tests" / "heldout").glob("*.yml"))
+    )
     parser.add_argument("--per-sender", type=int, default=20, help="messages per sender at 20 senders")
     args = parser.parse_args()
-    questions = load_questions(args.data)
+    questions = [q for path in args.data for q in load_questions(path)]
     models = {name: train(config=config) for name, config in PIPELINES.items()}
-    results: dict = {"date": time.strftime("%Y-%m-%d %H:%M"), "data": str(args.data), "cpus": os.cpu_count()}
+    data = [str(path.relative_to(PROJECT_ROOT)) for path in args.data]
+    results: dict = {"date": time.strftime("%Y-%m-%d %H:%M"), "data": data, "cpus": os.cpu_count()}
     for name, model in models.items():
-        nlu = score(questions, parse_all(model, questions))
-        nlu.pop("mistakes")
-        results[name] = {"model": model.name, "nlu": nlu}
-    for name, model in models.items():
-        rest = measure_through_rest(model, questions, args.per_sender)
-        rest["answers"].pop("mistakes")
-        results[name]["rest"] = rest
+        results[name] = {"model": model.name, "rest": measure_through_rest(model, questions, args.per_sender)}
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -77,14 +77,6 @@ DELETE_NO = "Không xóa"
 DELETED = "Đã xóa toàn bộ dữ liệu của bà con. Cảm ơn bà con đã dùng Trợ lý biển đảo."
 NOT_DELETED = "Dạ, dữ liệu vẫn giữ nguyên."
 
-CONTACTS = (
-    "Liên hệ khi cần:\n"
-    "- Khẩn cấp, cứu nạn: gọi 112 (miễn phí, cả nước).\n"
-    "- Trên máy bộ đàm: tần số 7903 kHz (đài duyên hải trực 24/24), kênh 16 VHF.\n"
-    "- Trung tâm cứu nạn hàng hải khu vực Đà Nẵng: 0236.3924.957; Việt Nam (24/24): 024.3768.3050.\n"
-    "- Đồn biên phòng gần nhất: số đường dây nóng in trên móc khóa, bảng niêm yết của đồn.\n"
-    "Nguồn: Nghị định 200/2025/NĐ-CP (số 112); Trung tâm Phối hợp tìm kiếm, cứu nạn hàng hải Việt Nam."
-)
 NOT_UNDERSTOOD_KIND = (
     "Tôi chỉ đọc được tin nhắn chữ. Bà con gõ câu hỏi bằng chữ nhé (có dấu hay không dấu đều được). "
     "Khẩn cấp: gọi ngay 112."

@@ -7,6 +7,8 @@ Same URL and reply format as the stock channel (``POST /webhooks/rest/webhook`` 
 - a message with no words (empty, emoji only) becomes the ``empty_message`` intent, so the bot
   answers politely and the conversation goes on;
 - ``metadata`` (channel, area...) is passed through to the tracker;
+- every reply names the response it came from (``"response": "utter_kb_..."``), so clients and benchmarks
+  know the outcome (answer, choices, declined) without reading the wording;
 - an optional ``message_id`` (clients send the platform's id, the same on every retry): a message
   already answered, or being answered, gets the same replies without being handled again, so a retry
   after a restart neither repeats the turn in the conversation nor counts twice in the figures.
@@ -35,6 +37,18 @@ EMPTY_MESSAGE_PAYLOAD = "/empty_message"
 MAX_SENDER_CHARS = 128
 MAX_MESSAGE_ID_CHARS = 64
 REMEMBERED_REPLIES = 10_000
+
+
+class NamedOutputChannel(CollectingOutputChannel):
+    """Collects the replies like Rasa's REST channel, each with the name of its response (when it has one)."""
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        name = message.get("utter_action")  # BotUttered.message() carries the event's metadata
+        before = len(self.messages)
+        await super().send_response(recipient_id, message)
+        if name:
+            for reply in self.messages[before:]:
+                reply["response"] = name
 
 
 class BadRequest(ValueError):
@@ -124,7 +138,7 @@ class RestInput(InputChannel):
             earlier = recent.claim(f"{sender}/{message_id}") if message_id else None
             if earlier is not None:
                 return response.json(await asyncio.shield(earlier))
-            collector = CollectingOutputChannel()
+            collector = NamedOutputChannel()
             try:
                 async with turns:
                     await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata,

@@ -1,55 +1,95 @@
-"""What to do with a question the classifier is not sure about.
+"""Answer, offer choices, or decline: one decision from three independent opinions on a message.
 
-Two independent opinions: the classifier's ranking of intents and a BM25 search of the knowledge
-file. When both put the same entry first, that entry is the answer (``agreed_answer``; on the
-development set this recovered most unsure questions without adding a wrong answer). Otherwise the
-entries either opinion finds plausible are offered as buttons (``suggestions``); when neither finds
-anything, the bot says it does not know.
+- the classifier (DIET): a confidence for every intent;
+- the nearest training questions (bot/nlu/neighbours.py): a vote of the most similar wordings, and how
+  similar the closest wording of each intent is (its *relevance*);
+- a BM25 search of the knowledge file (bot/knowledge/search.py).
+
+The rules, with thresholds measured on the development sets (``benchmarks/calibrate.py`` prints the
+figures behind each value below):
+1. the classifier is sure → its intent;
+2. two of the three opinions put the same intent first, and a wording of it is close enough → that intent;
+3. otherwise the knowledge entries that are relevant to the message (a wording close enough, and named
+   by an opinion) are offered as buttons, best first — never entries that are merely "the least bad";
+4. nothing relevant: out of scope ("not my field", with a pointer: the out-of-scope intent the opinions
+   name, else the general one), unless the message uses the bot's own vocabulary (a strong search
+   match), in which case the bot says it does not know and points to a person.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
+from dataclasses import dataclass, field
 
-from bot.knowledge.base import Entry, KnowledgeBase
-from bot.knowledge.search import KnowledgeSearch
+from bot.knowledge.base import INTENT_PREFIX
 
-MAX_SUGGESTIONS = 3
-MIN_AGREEMENT_CONFIDENCE = 0.1  # classifier confidence needed when BM25 agrees
-MIN_SUGGESTION_CONFIDENCE = 0.1  # classifier confidence for an entry to be offered as a button
-MIN_SEARCH_SCORE = 4.0  # BM25 score for an entry to be offered as a button
-
-
-def _ranked(intent_ranking: list[dict[str, Any]], kb: KnowledgeBase) -> list[tuple[Entry, float]]:
-    return [
-        (entry, item.get("confidence") or 0.0)
-        for item in intent_ranking
-        if (entry := kb.by_intent(item.get("name") or "")) is not None
-    ]
+OUT_OF_SCOPE = "out_of_scope"
+MAX_CHOICES = 3
+CHOICES_KEY = "choices"  # parse-data key of the entries to offer (read by action_suggest_topics)
 
 
-def agreed_answer(
-    text: str, intent_ranking: list[dict[str, Any]], kb: KnowledgeBase, search: KnowledgeSearch
-) -> Entry | None:
-    """The classifier's first knowledge entry, if the search also ranks it first."""
-    ranked = _ranked(intent_ranking, kb)
-    if not ranked or ranked[0][1] < MIN_AGREEMENT_CONFIDENCE:
-        return None
-    hits = search.search(text, limit=1)
-    return ranked[0][0] if hits and hits[0].entry == ranked[0][0] else None
+@dataclass(frozen=True)
+class Opinions:
+    classifier: list[tuple[str, float]]  # (intent, confidence), best first
+    neighbours: list[tuple[str, float]]  # (intent, share of the vote), best first
+    relevance: dict[str, float]  # intent -> similarity of its closest wording
+    search: list[tuple[str, float]]  # (knowledge intent, BM25 score), best first
 
 
-def suggestions(
-    text: str, intent_ranking: list[dict[str, Any]], kb: KnowledgeBase, search: KnowledgeSearch
-) -> list[Entry]:
-    """Up to three entries either opinion finds plausible, alternating between them, best first."""
-    from_classifier = [
-        entry for entry, confidence in _ranked(intent_ranking, kb) if confidence >= MIN_SUGGESTION_CONFIDENCE
-    ]
-    from_search = [hit.entry for hit in search.search(text, limit=MAX_SUGGESTIONS) if hit.score >= MIN_SEARCH_SCORE]
-    merged: list[Entry] = []
-    for index in range(MAX_SUGGESTIONS):
-        for candidates in (from_classifier, from_search):
-            if index < len(candidates) and candidates[index] not in merged:
-                merged.append(candidates[index])
-    return merged[:MAX_SUGGESTIONS]
+@dataclass(frozen=True)
+class Thresholds:
+    sure: float = 0.5  # classifier confidence that needs no second opinion
+    agree: float = 0.2  # closest-wording similarity for an intent two opinions agree on
+    relevant: float = 0.35  # closest-wording similarity for an entry to be offered as a button
+    in_field: float = 8.0  # BM25 score that shows the message is about the bot's field
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str  # "answer", "choices", "dont_know" or "out_of_scope"
+    intent: str | None = None  # the intent to answer ("answer", "out_of_scope")
+    choices: tuple[str, ...] = field(default_factory=tuple)  # knowledge intents to offer ("choices")
+
+
+def is_knowledge(intent: str) -> bool:
+    return intent.startswith(INTENT_PREFIX)
+
+
+def is_out_of_scope(intent: str) -> bool:
+    return intent == OUT_OF_SCOPE or intent.startswith(OUT_OF_SCOPE + "_")
+
+
+def _first(ranking: list[tuple[str, float]]) -> str | None:
+    return ranking[0][0] if ranking else None
+
+
+def decide(opinions: Opinions, thresholds: Thresholds = Thresholds()) -> Decision:
+    classifier_first = _first(opinions.classifier)
+    if classifier_first and opinions.classifier[0][1] >= thresholds.sure:
+        return _answer(classifier_first)
+    firsts = [_first(opinions.classifier), _first(opinions.neighbours), _first(opinions.search)]
+    agreed, count = (Counter(i for i in firsts if i).most_common(1) or [(None, 0)])[0]
+    if agreed and count >= 2 and opinions.relevance.get(agreed, 0.0) >= thresholds.agree:
+        return _answer(agreed)
+    choices = relevant_entries(opinions, thresholds.relevant)
+    if choices:
+        return Decision("choices", choices=choices)
+    named = [i for i in firsts[:2] if i and is_out_of_scope(i)]
+    search_best = opinions.search[0][1] if opinions.search else 0.0
+    if not named and search_best >= thresholds.in_field:
+        return Decision("dont_know")
+    return Decision("out_of_scope", intent=named[0] if named else OUT_OF_SCOPE)
+
+
+def _answer(intent: str) -> Decision:
+    return Decision("out_of_scope" if is_out_of_scope(intent) else "answer", intent=intent)
+
+
+def relevant_entries(opinions: Opinions, threshold: float) -> tuple[str, ...]:
+    """Knowledge entries named by an opinion whose closest wording is similar enough, most similar first."""
+    named = {
+        i for ranking in (opinions.classifier[:3], opinions.neighbours[:3], opinions.search[:3]) for i, _ in ranking
+    }
+    relevant = [i for i in named if is_knowledge(i) and opinions.relevance.get(i, 0.0) >= threshold]
+    relevant.sort(key=lambda i: opinions.relevance[i], reverse=True)
+    return tuple(relevant[:MAX_CHOICES])

@@ -11,18 +11,15 @@ from fpdf import FPDF
 
 from bot.knowledge.base import KnowledgeBase
 from bot.publications.catalogue import Publication
+from bot.rescue import rescue_contacts
 
 FONT_DIR = Path(importlib.util.find_spec("matplotlib").origin).parent / "mpl-data" / "fonts" / "ttf"  # type: ignore[union-attr, arg-type]
 # Fixed so that the same knowledge gives byte-identical files.
 CREATION_DATE = datetime(2026, 3, 31)
 INTRO = (
-    "Tài liệu tổng hợp các câu hỏi thường gặp của bà con ngư dân, trả lời theo văn bản pháp luật và nguồn "
-    "tin chính thống (thông tin đến tháng 3/2026). Mỗi câu trả lời ghi rõ nguồn. Việc chưa rõ, bà con hỏi "
-    "đồn biên phòng gần nhất hoặc cơ quan thủy sản của tỉnh."
-)
-EMERGENCY = (
-    "KHẨN CẤP TRÊN BIỂN: gọi 112 (miễn phí); máy bộ đàm: tần số 7903 kHz hoặc kênh 16 VHF; Trung tâm cứu nạn "
-    "hàng hải khu vực Đà Nẵng: 0236.3924.957."
+    "Tài liệu tổng hợp các câu hỏi thường gặp của bà con ngư dân, trả lời theo các trích đoạn văn bản pháp luật "
+    "và bài báo đăng công khai, chưa đối chiếu hết với bản gốc (thông tin đến tháng 3/2026). Mỗi câu trả lời ghi "
+    "rõ nguồn. Việc chưa rõ, bà con hỏi đồn biên phòng gần nhất hoặc cơ quan thủy sản của tỉnh."
 )
 
 
@@ -52,7 +49,7 @@ def build_handbook(publication: Publication, kb: KnowledgeBase, out: Path) -> Pa
     pdf.multi_cell(0, 5, INTRO, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("DejaVu", "B", 9)
-    pdf.multi_cell(0, 5, EMERGENCY, border=1, padding=2, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, rescue_contacts(), border=1, padding=2, new_x="LMARGIN", new_y="NEXT")
     for topic in publication.from_topics:
         pdf.ln(4)
         pdf.set_font("DejaVu", "B", 12)

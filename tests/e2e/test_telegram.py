@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 
 from bot import replies
 from bot.knowledge.base import knowledge
+from bot.rescue import contacts_reply
 from bot.services import Service, service_env, wait_until_ready
 from bot.storage.models import PublicationSend, Subscriber
 from tests.standins.telegram import TelegramStandIn
@@ -152,7 +153,7 @@ def test_personal_data_can_be_seen_and_deleted(stack, telegram):
         (lambda t, u: t.push_photo(u), replies.NOT_UNDERSTOOD_KIND),
         (lambda t, u: t.push_sticker(u), replies.NOT_UNDERSTOOD_KIND),
         (lambda t, u: t.push_location(u, 15.38, 109.15), replies.LOCATION_RECEIVED),
-        (lambda t, u: t.push_text(u, "/lienhe"), replies.CONTACTS),
+        (lambda t, u: t.push_text(u, "/lienhe"), contacts_reply()),
     ],
 )
 def test_commands_and_non_text_messages_get_a_polite_reply(telegram, push, expected):

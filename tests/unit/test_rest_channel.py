@@ -41,3 +41,19 @@ def test_malformed_requests_are_refused(body):
 
 def test_numeric_sender_ids_are_accepted():
     assert parse_request({"sender": 12345, "message": "hi"}, 100)[0] == "12345"
+
+
+def test_replies_name_their_response():
+    """Relies on Rasa's BotUttered.message() carrying the event's metadata (utter_action) to send_response."""
+    import asyncio
+
+    from rasa.shared.core.events import BotUttered
+
+    from bot.channels.rest import NamedOutputChannel
+
+    channel = NamedOutputChannel()
+    named = BotUttered("Ý bà con muốn hỏi?", {"buttons": [{"title": "A", "payload": "/a"}]}, {"utter_action": "x"})
+    asyncio.run(channel.send_response("u1", named.message()))
+    asyncio.run(channel.send_response("u1", BotUttered("free text").message()))
+    assert [m.get("response") for m in channel.messages] == ["x", None]
+    assert channel.messages[0]["buttons"][0]["payload"] == "/a"

@@ -1,6 +1,10 @@
-from bot.knowledge.answering import agreed_answer, suggestions
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.knowledge.answering import Opinions, Thresholds, decide
 from bot.knowledge.base import knowledge
 from bot.knowledge.search import KnowledgeSearch
+from bot.nlu.decider import AnswerDecider
 
 SEARCH = KnowledgeSearch(knowledge())
 
@@ -30,64 +34,73 @@ def ranking(*pairs):
 
 
 QUESTION = "tần số 7903 kHz dùng làm gì"
+THRESHOLDS = Thresholds(sure=0.5, agree=0.2, relevant=0.35, in_field=8.0)
 
 
-def test_agreement_of_classifier_and_search_gives_an_answer():
+def views(classifier=(), neighbours=(), relevance=None, search=()) -> Opinions:
+    return Opinions(list(classifier), list(neighbours), dict(relevance or {}), list(search))
+
+
+def test_a_sure_classifier_answers_alone():
+    decision = decide(views(classifier=[("kb_a", 0.9)]), THRESHOLDS)
+    assert (decision.outcome, decision.intent) == ("answer", "kb_a")
+
+
+def test_two_opinions_that_agree_answer_when_a_wording_is_close_enough():
+    agreeing = views([("kb_a", 0.3), ("kb_b", 0.2)], [("kb_a", 0.6)], {"kb_a": 0.5, "kb_b": 0.4}, [("kb_b", 9.0)])
+    assert decide(agreeing, THRESHOLDS).intent == "kb_a"
+    far = views([("kb_a", 0.3)], [("kb_a", 0.6)], {"kb_a": 0.1}, [])
+    assert decide(far, THRESHOLDS).outcome != "answer"
+
+
+def test_disagreement_offers_only_relevant_entries_most_similar_first():
+    relevance = {"kb_a": 0.4, "kb_b": 0.6, "kb_c": 0.1}
+    torn = views([("kb_a", 0.3), ("kb_c", 0.1)], [("kb_b", 0.5)], relevance, [("kb_d", 5.0)])
+    decision = decide(torn, THRESHOLDS)
+    assert (decision.outcome, decision.choices) == ("choices", ("kb_b", "kb_a"))
+
+
+def test_nothing_relevant_is_out_of_scope_with_the_category_the_opinions_name():
+    weather = decide(views([("out_of_scope_weather", 0.4)], [("out_of_scope_weather", 0.7)]), THRESHOLDS)
+    assert (weather.outcome, weather.intent) == ("out_of_scope", "out_of_scope_weather")
+    other = decide(views([("greet", 0.2)], [("kb_a", 0.5)], {"kb_a": 0.1}), THRESHOLDS)
+    assert (other.outcome, other.intent) == ("out_of_scope", "out_of_scope")
+
+
+def test_a_message_in_the_bots_field_with_nothing_relevant_is_a_dont_know():
+    in_field = views([("kb_a", 0.2)], [("kb_b", 0.5)], {"kb_a": 0.2, "kb_b": 0.3}, [("kb_c", 12.0)])
+    assert decide(in_field, THRESHOLDS).outcome == "dont_know"
+
+
+def message(text: str, intent: str, ranked: list, neighbours: list, relevance: dict) -> Message:
+    result = Message(data={TEXT: text})
+    result.set(INTENT, {"name": intent, "confidence": ranked[0][1]})
+    result.set(INTENT_RANKING_KEY, ranking(*ranked))
+    result.set("neighbours", [{"name": n, "score": s} for n, s in neighbours])
+    result.set("relevance", relevance)
+    return result
+
+
+def test_the_decider_component_sets_the_intent_and_the_choices():
     entry = SEARCH.search(QUESTION, limit=1)[0].entry
-    assert agreed_answer(QUESTION, ranking((entry.intent, 0.3), ("greet", 0.1)), knowledge(), SEARCH) == entry
-
-
-def test_no_answer_without_agreement_or_with_a_negligible_guess():
-    kb = knowledge()
-    entry = SEARCH.search(QUESTION, limit=1)[0].entry
-    other = next(e for e in kb.entries if "7903" not in e.answer)
-    assert agreed_answer(QUESTION, ranking((other.intent, 0.45)), kb, SEARCH) is None
-    assert agreed_answer(QUESTION, ranking((entry.intent, 0.05)), kb, SEARCH) is None
-
-
-def test_disagreement_gives_suggestions_from_both_opinions():
-    kb = knowledge()
-    other = next(e for e in kb.entries if "7903" not in e.answer)
-    offered = suggestions(QUESTION, ranking((other.intent, 0.3)), kb, SEARCH)
-    assert offered[0] == other and SEARCH.search(QUESTION, limit=1)[0].entry in offered and len(offered) <= 3
-
-
-def test_nothing_plausible_gives_no_suggestion():
-    assert suggestions("xyzzy qwerty", ranking(("greet", 0.4)), knowledge(), SEARCH) == []
-
-
-def test_the_second_opinion_component_answers_only_when_both_agree():
-    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-    from rasa.shared.nlu.training_data.message import Message
-
-    from bot.nlu.second_opinion import KnowledgeSecondOpinion
-
-    entry = SEARCH.search(QUESTION, limit=1)[0].entry
-    unsure = Message(data={TEXT: QUESTION})
-    unsure.set(INTENT, {"name": "nlu_fallback", "confidence": 0.5})
-    unsure.set(INTENT_RANKING_KEY, ranking(("nlu_fallback", 0.5), (entry.intent, 0.3)))
-    sure = Message(data={TEXT: QUESTION})
-    sure.set(INTENT, {"name": "greet", "confidence": 0.9})
-    KnowledgeSecondOpinion({"threshold": 0.5}).process([unsure, sure])
-    assert unsure.get(INTENT) == {"name": entry.intent, "confidence": 0.3}
-    assert sure.get(INTENT)["name"] == "greet"
+    other = next(e for e in knowledge().entries if "7903" not in e.answer)
+    sure = message(QUESTION, entry.intent, [(entry.intent, 0.9)], [], {})
+    relevance = {entry.intent: 0.6, other.intent: 0.5}
+    torn = message("xyz", other.intent, [(other.intent, 0.3)], [(entry.intent, 0.6)], relevance)
+    AnswerDecider(AnswerDecider.get_default_config()).process([sure, torn])
+    assert sure.get(INTENT)["name"] == entry.intent and sure.get("decision") == "answer"
+    assert torn.get(INTENT)["name"] == "nlu_fallback" and torn.get("choices") == [entry.intent, other.intent]
 
 
 def test_a_danger_question_gets_a_followup_answer_only_when_clear():
-    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-    from rasa.shared.nlu.training_data.message import Message
-
-    from bot.nlu.second_opinion import KnowledgeSecondOpinion
-
     def emergency(text: str, *ranked) -> Message:
-        message = Message(data={TEXT: text})
-        message.set(INTENT, {"name": "emergency", "confidence": 1.0})
-        message.set(INTENT_RANKING_KEY, ranking(("emergency", 1.0), *ranked))
-        message.set("danger_override", {"name": ranked[0][0], "confidence": ranked[0][1]})
-        return message
+        result = message(text, "emergency", [("emergency", 1.0), *ranked], [], {})
+        result.set("danger_override", {"name": ranked[0][0], "confidence": ranked[0][1]})
+        return result
 
     sure = emergency("thấy tàu khác bị chìm có phải cứu không", ("kb_thay_tau_khac_gap_nan_co_phai_cuu", 0.8))
     vague = emergency("chìm rồi", ("kb_lanh_hai_rong", 0.2))
-    KnowledgeSecondOpinion({"threshold": 0.5}).process([sure, vague])
+    AnswerDecider(AnswerDecider.get_default_config()).process([sure, vague])
     assert sure.get("followup_intent") == "kb_thay_tau_khac_gap_nan_co_phai_cuu"
     assert vague.get("followup_intent") is None
+    assert sure.get(INTENT)["name"] == "emergency"
