@@ -39,11 +39,6 @@ MAX_CLARIFICATIONS = 2
 class Judge:
     kb: KnowledgeBase
 
-    def entry_intent(self, response: str) -> str | None:
-        """The knowledge intent a response answers: ``utter_kb_<id>``, or a case of it (``utter_kb_<id>__...``)."""
-        name = response.removeprefix("utter_").split("__")[0]
-        return name if self.kb.by_intent(name) is not None else None
-
     def verdict(self, question: Question, replies: list[dict]) -> str:
         names = [r.get("response") or "" for r in replies]
         first = names[0] if names else ""
@@ -53,7 +48,7 @@ class Judge:
             return "false_alarm"
         if question.kind == "lookalike":  # looks like danger once folded, but is not
             return "right"
-        answered = [i for n in names if (i := self.entry_intent(n))]
+        answered = [entry.intent for n in names if (entry := self.kb.by_response(n)) is not None]
         not_my_field = any(n.startswith("utter_" + OUT_OF_SCOPE) for n in names)
         offered = [
             b.get("payload", "").lstrip("/") for r in replies if r.get("response") == CHOICES for b in r["buttons"]

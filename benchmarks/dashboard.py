@@ -72,8 +72,8 @@ def seed(url: str, interactions: int, rng: random.Random) -> None:
                 "at": at, "channel": channels[person % 3], "user_ref": f"u{person:07d}",
                 "area": areas[person % len(areas)],
                 "text": entry.title if entry else rng.choice(unanswered), "intent": entry.intent if entry else None,
-                "confidence": rng.random(), "outcome": "answered" if entry else "fallback",
-                "detail": "knowledge" if entry else "suggestions", "entry_id": entry.id if entry else None,
+                "confidence": rng.random(), "outcome": "answered" if entry else "not_understood",
+                "detail": "knowledge" if entry else "dont_know", "entry_id": entry.id if entry else None,
                 "topic": entry.topic if entry else None, "replies": 1, "response_ms": rng.randrange(8, 400),
             })  # fmt: skip
             at += timedelta(seconds=rng.randrange(20, 300))

@@ -110,6 +110,7 @@ def cmd_officer(args: argparse.Namespace) -> int:
 def cmd_broadcast(args: argparse.Namespace) -> int:
     import json
 
+    from bot.areas import AmbiguousArea
     from bot.broadcasts import service
 
     try:
@@ -143,7 +144,7 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
             print(f"Broadcast {args.id}: {report.broadcast.status}, {report.broadcast.recipients} recipients")
             for name, counts in (("total", report.totals), *report.by_channel.items(), *report.by_area.items()):
                 print(f"  {name:24} " + "  ".join(f"{k}={v}" for k, v in sorted(counts.items())))
-    except service.BroadcastError as error:
+    except (service.BroadcastError, AmbiguousArea) as error:  # an area name several areas share: say which
         print(f"Error: {error}", file=sys.stderr)
         return 2
     return 0

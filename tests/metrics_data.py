@@ -9,6 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from bot.metrics import rollups
+from bot.metrics.outcomes import ANSWERED, CHOICES, DECLINED, NOT_UNDERSTOOD
 from bot.storage.models import Broadcast, BroadcastDelivery, PublicationSend, SubscriptionEvent
 
 SINCE, UNTIL = "2026-10-01", "2026-10-31"
@@ -19,12 +20,16 @@ def vn(day: str, hour: int = 9) -> datetime:
     return datetime.fromisoformat(f"{day} {hour:02d}:00") - timedelta(hours=7)
 
 
+OUTCOME_OF_DETAIL = {"suggestions": CHOICES, "out_of_scope": DECLINED, "dont_know": NOT_UNDERSTOOD}
+
+
 def _turn(day: str, user: str, channel: str, area: str | None, text: str, detail: str, entry: str | None = None,
           topic: str | None = None, replies: int = 1, ms: int = 100, hour: int = 9) -> dict:  # fmt: skip
-    outcome = "fallback" if detail in ("suggestions", "dont_know", "out_of_scope") else "answered"
+    """A message through a gateway or the web app: what the person waited (``ms``) is its ReplyTime."""
     return {"at": vn(day, hour), "channel": channel, "user_ref": user, "area": area, "text": text, "intent": None,
-            "confidence": 0.9, "outcome": outcome, "detail": detail, "entry_id": entry, "topic": topic,
-            "replies": replies, "response_ms": ms}  # fmt: skip
+            "confidence": 0.9, "outcome": OUTCOME_OF_DETAIL.get(detail, ANSWERED), "detail": detail, "entry_id": entry,
+            "topic": topic, "replies": replies, "response_ms": None, "message_id": f"{channel}-{day}-{hour}-{user}",
+            "waited_ms": ms}  # fmt: skip
 
 
 INTERACTIONS = [
@@ -42,21 +47,28 @@ INTERACTIONS = [
 ]  # fmt: skip
 
 EXPECTED_OVERVIEW = {
-    "users": 4, "messages_in": 10, "messages_out": 11, "answered": 7, "fallbacks": 3, "answered_rate": 0.7,
-    "fallback_rate": 0.3, "median_response_ms": 50, "new_subscribers": 2, "publications_sent": 2, "broadcasts": 1,
+    "users": 4, "messages_in": 10, "messages_out": 11, "answered": 7, "choices": 2, "declined": 0,
+    "not_understood": 1, "fallbacks": 3, "answered_rate": 0.7, "choices_rate": 0.2, "declined_rate": 0.0,
+    "not_understood_rate": 0.1, "fallback_rate": 0.3, "median_response_ms": 50, "median_rasa_ms": None, "new_subscribers": 2, "publications_sent": 2, "broadcasts": 1,
     "broadcast_deliveries": 3, "broadcast_delivery_rate": 0.75,
 }  # fmt: skip
 EXPECTED_UNANSWERED = [("Giá cá ngừ?", 2), ("<script>alert('x')</script> thoi tiet mai?", 1)]
 EXPECTED_BY_CHANNEL = {
-    "telegram": {"users": 2, "messages_in": 6, "answered": 5, "fallbacks": 1},
-    "zalo": {"users": 1, "messages_in": 2, "answered": 2, "fallbacks": 0},
-    "webchat": {"users": 1, "messages_in": 2, "answered": 0, "fallbacks": 2},
-}
+    "telegram": {"users": 2, "messages_in": 6, "answered": 5, "choices": 0, "declined": 0, "not_understood": 1,
+                 "fallbacks": 1},
+    "zalo": {"users": 1, "messages_in": 2, "answered": 2, "choices": 0, "declined": 0, "not_understood": 0,
+             "fallbacks": 0},
+    "webchat": {"users": 1, "messages_in": 2, "answered": 0, "choices": 2, "declined": 0, "not_understood": 0,
+                "fallbacks": 2},
+}  # fmt: skip
 
 
 def seed(engine: Engine) -> None:
     with engine.begin() as connection:
-        rollups.record(connection, INTERACTIONS)
+        rollups.record(connection, [{k: v for k, v in turn.items() if k != "waited_ms"} for turn in INTERACTIONS])
+        for turn in INTERACTIONS:
+            rollups.record_wait(connection, {"message_id": turn["message_id"], "channel": turn["channel"],
+                                             "received_at": turn["at"], "response_ms": turn["waited_ms"]})  # fmt: skip
         connection.execute(insert(PublicationSend), [
             {"publication_id": "so_tay_luat_thuy_san", "channel": "telegram", "user_ref": "u1", "sent_at": vn("2026-10-05", 11)},
             {"publication_id": "an_toan_cuu_nan", "channel": "webchat", "user_ref": "u3", "sent_at": vn("2026-10-02")},

@@ -13,20 +13,24 @@ import contextvars
 import dataclasses
 import logging
 import re
+import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import OperationalError
 
 from bot import replies, subscribers
-from bot.areas import areas, by_key, match_area
+from bot.areas import WHICH_AREA, Area, area_candidates, areas, by_key
 from bot.backoff import Backoff
 from bot.broadcasts import officers
 from bot.broadcasts.composer import Composer
 from bot.channels.render import Button, OutMessage, render
 from bot.channels.types import ChannelType
 from bot.gateways.throttle import FloodGuard
+from bot.metrics import timing
 from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.rescue import contacts_reply
 from bot.settings import get_settings
 from bot.storage.models import Officer, Subscriber, SubscriberStatus
 from bot.text import fold
@@ -79,6 +83,17 @@ def command_of(text: str) -> tuple[str, str] | None:
 MESSAGE_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("message_id", default=None)
 
 
+@dataclass
+class _Waiting:
+    """A message being answered through ``Gateway.respond``: when it arrived, whether Rasa answered it."""
+
+    received: float
+    asked_assistant: bool = False
+
+
+WAITING: contextvars.ContextVar[_Waiting | None] = contextvars.ContextVar("waiting", default=None)
+
+
 class Gateway:
     def __init__(self, channel: ChannelType, rasa: RasaClient, flood: FloodGuard | None = None) -> None:
         self.channel = channel
@@ -86,6 +101,20 @@ class Gateway:
         self.flood = flood or FloodGuard()
         self.composer = Composer(channel)
         self._locks: dict[str, asyncio.Lock] = {}
+
+    async def respond(self, incoming: Incoming, deliver: Callable[[list[OutMessage]], Awaitable[None]]) -> None:
+        """``handle`` a message and ``deliver`` the replies; if the assistant answered it, record what the
+        person waited, from now to the last reply part sent (bot/metrics/timing.py)."""
+        waiting = _Waiting(time.time())
+        incoming = dataclasses.replace(incoming, message_id=incoming.message_id or uuid.uuid4().hex)
+        token = WAITING.set(waiting)
+        try:
+            messages = await self.handle(incoming)
+        finally:
+            WAITING.reset(token)
+        await deliver(messages)
+        if waiting.asked_assistant and incoming.message_id:
+            timing.record_soon(incoming.message_id, self.channel.name, waiting.received, time.time())
 
     async def handle(self, incoming: Incoming) -> list[OutMessage]:
         """Everything one message from a person leads to, in order. Never raises."""
@@ -135,8 +164,10 @@ class Gateway:
         draft = await self.composer.draft_of(incoming.user_id) if text else None
         if draft is not None and draft.compose_step in ("text", "areas"):
             return await self.composer.on_text(draft, text)
-        if person.awaiting == subscribers.AWAITING_AREA and (area := match_area(text)) is not None:
-            person = await asyncio.to_thread(subscribers.set_area, person, area.key)
+        if person.awaiting == subscribers.AWAITING_AREA and (candidates := area_candidates(text)):
+            if len(candidates) > 1:  # a name several areas share: ask, never guess
+                return [self._which_area(candidates)]
+            person = await asyncio.to_thread(subscribers.set_area, person, candidates[0].key)
             return [self._topics_message(person)]
         return await self.ask_assistant(person, text)
 
@@ -155,12 +186,17 @@ class Gateway:
 
     async def ask_assistant(self, person: Subscriber, text: str) -> list[OutMessage]:
         metadata = {"channel": self.channel.name, "area": person.area, "subscriber": person.status}
+        waiting = WAITING.get()
+        if waiting is not None:
+            metadata[timing.RECEIVED_AT] = waiting.received
         sender = subscribers.rasa_sender_id(self.channel.name, person.channel_user_id)
         try:
             answer = await self.rasa.send(sender, text, metadata, MESSAGE_ID.get())
         except RasaUnavailable as error:
             logger.warning("Assistant unavailable for a %s message: %s", self.channel.name, error)
             return [OutMessage(replies.TRY_AGAIN)]
+        if waiting is not None:
+            waiting.asked_assistant = True
         messages: list[OutMessage] = []
         for reply in answer:
             action = (reply.get("custom") or {}).get("gateway_action")
@@ -194,7 +230,7 @@ class Gateway:
         return [OutMessage(replies.UNSUBSCRIBED, (Button(replies.RESUBSCRIBE, "#resubscribe"),))]
 
     async def _cmd_lienhe(self, person: Subscriber) -> list[OutMessage]:
-        return [OutMessage(replies.CONTACTS)]
+        return [OutMessage(contacts_reply())]
 
     async def _cmd_dulieu(self, person: Subscriber) -> list[OutMessage]:
         data = await asyncio.to_thread(subscribers.personal_data, person)
@@ -252,6 +288,10 @@ class Gateway:
         else:
             chosen = [a for key in FEATURED_AREAS if (a := by_key(key))][: self.channel.max_buttons - 1]
         return (*(Button(a.short_name, f"#area:{a.key}") for a in chosen), Button(replies.OTHER_AREA, "#area:other"))
+
+    def _which_area(self, candidates: tuple[Area, ...]) -> OutMessage:
+        buttons = (Button(a.name, f"#area:{a.key}") for a in candidates[: self.channel.max_buttons - 1])
+        return OutMessage(WHICH_AREA, (*buttons, Button(replies.OTHER_AREA, "#area:other")))
 
     def _topics_message(self, person: Subscriber) -> OutMessage:
         chosen = set(person.topic_list)

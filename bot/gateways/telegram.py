@@ -119,7 +119,8 @@ class TelegramGateway:
         else:
             incoming = Incoming(str(user.id), display_name=user.full_name, kind="other")
         incoming = dataclasses.replace(incoming, message_id=f"telegram-{update.update_id}")
-        await self.deliver(update.effective_chat.id, await self.gateway.handle(incoming), context)
+        chat_id = update.effective_chat.id
+        await self.gateway.respond(incoming, lambda messages: self.deliver(chat_id, messages, context))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -132,7 +133,7 @@ class TelegramGateway:
             payload = "/help"
         incoming = Incoming(str(query.from_user.id), payload, query.from_user.full_name,
                             message_id=f"telegram-{update.update_id}")  # fmt: skip
-        await self.deliver(chat_id, await self.gateway.handle(incoming), context)
+        await self.gateway.respond(incoming, lambda messages: self.deliver(chat_id, messages, context))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,10 +4,15 @@
 ``entries``; each entry has an ``id``, ``topic``, short ``title`` (used on buttons), the ``facts`` of
 the fact sheet it relies on, the ``answer``, its ``source`` and training ``questions``. From it the
 training importer generates one intent and one response per entry (bot/knowledge/importer.py).
+
+Two optional fields serve the conversation (bot/dialogue/knowledge_policy.py): ``by_length``, the answer
+for each class of vessel length where the law sets different rules by length (a response
+``utter_kb_<id>__<from>_<to>`` each), and ``fine``, the entry that answers "vậy phạt bao nhiêu?" next.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -20,10 +25,30 @@ from bot.settings import get_settings
 INTENT_PREFIX = "kb_"
 MAX_TITLE_CHARS = 40
 MIN_QUESTIONS = 5
+CASE_SEPARATOR = "__"  # utter_kb_<id>__12_15: the answer of entry <id> for vessels of 12 to 15 m
+# The law's classes of vessel length (Luật Thủy sản 2017, Nghị định 38/2024): the only allowed bounds.
+LENGTH_BOUNDS = (6.0, 12.0, 15.0, 24.0)
+_RANGE = re.compile(r"^(\d+)-(\d+)?$")
 
 
 class KnowledgeError(ValueError):
     """The knowledge file is malformed; the message says where and how to fix it."""
+
+
+@dataclass(frozen=True)
+class LengthRange:
+    """Vessels from ``low`` metres to under ``high`` (no upper bound when ``high`` is None)."""
+
+    low: float
+    high: float | None
+
+    def __contains__(self, length: float) -> bool:
+        return self.low <= length and (self.high is None or length < self.high)
+
+    @property
+    def key(self) -> str:
+        """ "12_15", "24_": the suffix of this case's response name."""
+        return f"{self.low:g}_{'' if self.high is None else f'{self.high:g}'}"
 
 
 @dataclass(frozen=True)
@@ -35,6 +60,8 @@ class Entry:
     answer: str
     source: str
     questions: tuple[str, ...]
+    by_length: tuple[tuple[LengthRange, str], ...] = ()
+    fine: str | None = None
 
     @property
     def intent(self) -> str:
@@ -45,8 +72,23 @@ class Entry:
         return "utter_" + self.intent
 
     def render(self) -> str:
-        """The answer as the user sees it: the text, then where it comes from."""
+        """The answer as the user sees it: the text, then where it comes from (every vessel length)."""
         return f"{self.answer}\nNguồn: {self.source}"
+
+    def case(self, length: float) -> tuple[LengthRange, str] | None:
+        """The ``by_length`` case of a vessel ``length`` metres long (None when the answer does not vary)."""
+        return next((case for case in self.by_length if length in case[0]), None)
+
+    def case_response(self, length: float) -> str:
+        """The response that answers for a vessel ``length`` metres long (the whole answer without cases)."""
+        case = self.case(length)
+        return self.response if case is None else f"{self.response}{CASE_SEPARATOR}{case[0].key}"
+
+    def case_responses(self) -> dict[str, str]:
+        """Response name -> text of every ``by_length`` case, with the source line."""
+        return {
+            f"{self.response}{CASE_SEPARATOR}{r.key}": f"{text}\nNguồn: {self.source}" for r, text in self.by_length
+        }
 
 
 @dataclass(frozen=True)
@@ -55,10 +97,15 @@ class KnowledgeBase:
     entries: tuple[Entry, ...]
 
     def by_intent(self, intent: str) -> Entry | None:
-        return self._by_intent.get(intent)
+        """The entry of an intent ``kb_<id>``, also named with a length case (``kb_<id>__12_15``)."""
+        return self._by_intent.get(intent.split(CASE_SEPARATOR)[0])
 
     def by_id(self, entry_id: str) -> Entry | None:
         return self._by_intent.get(INTENT_PREFIX + entry_id)
+
+    def by_response(self, response: str) -> Entry | None:
+        """The entry a response answers: ``utter_kb_<id>``, or one of its cases (``utter_kb_<id>__12_15``)."""
+        return self.by_intent(response.removeprefix("utter_")) if response.startswith("utter_") else None
 
     @cached_property
     def _by_intent(self) -> dict[str, Entry]:
@@ -67,6 +114,45 @@ class KnowledgeBase:
 
 def _nfc(value: object) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _length_range(key: object, where: str) -> LengthRange:
+    match = _RANGE.match(str(key).replace(" ", ""))
+    if match is None:
+        raise KnowledgeError(f'{where}: by_length key {key!r} must read "a-b" (from a m to under b m) or "a-"')
+    low, high = float(match[1]), float(match[2]) if match[2] else None
+    for bound in (low, high):
+        if bound not in (None, 0.0, *LENGTH_BOUNDS):
+            raise KnowledgeError(
+                f"{where}: by_length bound {bound:g} m is not one of the law's classes {LENGTH_BOUNDS}"
+            )
+    if high is not None and high <= low:
+        raise KnowledgeError(f"{where}: by_length range {key!r} ends before it starts")
+    return LengthRange(low, high)
+
+
+def _by_length(raw: object, where: str) -> tuple[tuple[LengthRange, str], ...]:
+    """The cases, checked to cover every length from 0 m with no gap or overlap."""
+    if not raw:
+        return ()
+    if not isinstance(raw, dict) or len(raw) < 2:
+        raise KnowledgeError(f'{where}: by_length needs at least two ranges, e.g. "0-15" and "15-"')
+    cases = sorted(
+        ((_length_range(k, where), " ".join(_nfc(v).split())) for k, v in raw.items()), key=lambda c: c[0].low
+    )
+    reached = 0.0
+    for length_range, text in cases:
+        if not text:
+            raise KnowledgeError(f"{where}: by_length {length_range.key} has no answer")
+        if length_range.low != reached:
+            problem = "a gap" if length_range.low > reached else "an overlap"
+            raise KnowledgeError(f"{where}: by_length has {problem} at {min(reached, length_range.low):g} m")
+        if length_range.high is None and length_range is not cases[-1][0]:
+            raise KnowledgeError(f"{where}: by_length has an overlap after {length_range.low:g} m")
+        reached = length_range.high if length_range.high is not None else float("inf")
+    if reached != float("inf"):
+        raise KnowledgeError(f'{where}: by_length has a gap from {reached:g} m (end with a range "a-")')
+    return tuple(cases)
 
 
 def _entry(raw: dict, position: int, topics: dict[str, str]) -> Entry:
@@ -82,9 +168,13 @@ def _entry(raw: dict, position: int, topics: dict[str, str]) -> Entry:
         answer=" ".join(_nfc(raw["answer"]).split()),
         source=_nfc(raw["source"]),
         questions=tuple(dict.fromkeys(_nfc(q) for q in raw["questions"] if _nfc(q))),
+        by_length=_by_length(raw.get("by_length"), where),
+        fine=_nfc(raw["fine"]) if raw.get("fine") else None,
     )
     if not entry.id.replace("_", "").isalnum() or not entry.id.isascii() or entry.id != entry.id.lower():
         raise KnowledgeError(f"{where}: id must be lowercase ASCII letters, digits and _")
+    if CASE_SEPARATOR in entry.id:
+        raise KnowledgeError(f"{where}: id must not contain {CASE_SEPARATOR!r} (it names the by_length cases)")
     if entry.topic not in topics:
         raise KnowledgeError(f"{where}: unknown topic {entry.topic!r}; known: {', '.join(topics)}")
     if len(entry.title) > MAX_TITLE_CHARS:
@@ -109,6 +199,11 @@ def parse_knowledge(data: object) -> KnowledgeBase:
             if question.lower() in owner and owner[question.lower()] != entry.id:
                 raise KnowledgeError(f"question {question!r} is in both {owner[question.lower()]!r} and {entry.id!r}")
             owner[question.lower()] = entry.id
+    for entry in entries:
+        if entry.fine is not None and entry.fine not in ids:
+            raise KnowledgeError(f"entry {entry.id!r}: fine {entry.fine!r} is not the id of an entry")
+        if entry.fine == entry.id:
+            raise KnowledgeError(f"entry {entry.id!r}: fine must name another entry")
     return KnowledgeBase(topics=topics, entries=entries)
 
 

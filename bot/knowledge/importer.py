@@ -1,7 +1,8 @@
 """Rasa training-data importer that adds the knowledge file to the hand-written data.
 
 For every entry of ``knowledge/kb.yml`` it adds an intent ``kb_<id>`` with the entry's questions as
-examples and a response ``utter_kb_<id>`` (answer + source); KnowledgePolicy maps one to the other.
+examples and a response ``utter_kb_<id>`` (answer + source), plus one response per vessel-length case
+(``utter_kb_<id>__12_15``); KnowledgePolicy maps the intent to one of them.
 Everything else (``domain.yml``, ``nlu/``, ``stories/``) is read as usual. ``config.yml`` names this
 importer, so ``rasa train``, ``rasa data validate`` and ``rasa test`` all see the same data.
 """
@@ -29,7 +30,11 @@ class KnowledgeImporter(RasaFileImporter):
         generated = Domain.from_dict(
             {
                 "intents": [entry.intent for entry in self._knowledge.entries],
-                "responses": {entry.response: [{"text": entry.render()}] for entry in self._knowledge.entries},
+                "responses": {
+                    name: [{"text": text}]
+                    for entry in self._knowledge.entries
+                    for name, text in {entry.response: entry.render(), **entry.case_responses()}.items()
+                },
             }
         )
         return super().get_domain().merge(generated)

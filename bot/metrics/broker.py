@@ -51,15 +51,17 @@ class InteractionLogBroker(EventBroker):
 
     def publish(self, event: dict[str, Any]) -> None:
         try:
-            row = self.turns.feed(event)
+            rows = self.turns.feed(event)
         except Exception:  # a malformed event must never cost a reply
             logger.exception("Interaction log: could not read an event")
             return
-        if row is not None:
+        for row in rows:
             self.writer.put(row)
 
     def is_ready(self) -> bool:
         return True
 
     async def close(self) -> None:
+        for row in self.turns.flush():
+            self.writer.put(row)
         self.writer.close()

@@ -2,8 +2,13 @@
 `bot stats` all call these functions, so they cannot disagree.
 
 Dates are Vietnam dates (UTC+7), both ends included; the database stores UTC. Counts of messages,
-people, answers and response times come from the daily totals (bot/metrics/rollups.py); the
+people, outcomes and response times come from the daily totals (bot/metrics/rollups.py); the
 unanswered questions, publications, subscriptions and broadcasts from their own rows.
+
+Every message has one outcome (bot/metrics/outcomes.py): ``answered``, ``choices`` (offered choices),
+``declined`` (out of scope) or ``not_understood``; ``fallbacks`` = choices + not understood, as before.
+The response time is what people wait (``median_response_ms``, measured by the gateways and the web
+app); messages sent straight to Rasa's REST API have Rasa's own time (``median_rasa_ms``).
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.areas import by_key
 from bot.knowledge.base import knowledge
-from bot.metrics.rollups import VIETNAM
+from bot.metrics.outcomes import CHOICES, DECLINED, NOT_UNDERSTOOD, OUTCOMES
+from bot.metrics.rollups import RASA, VIETNAM, WAIT
 from bot.publications.catalogue import by_id as publication_by_id
 from bot.storage import db
 from bot.storage.models import (
@@ -37,7 +43,17 @@ from bot.storage.models import (
 from bot.text import folded_terms
 
 LOG = Interaction
-ANSWERED = func.coalesce(func.sum(case((DailyTraffic.outcome == "answered", DailyTraffic.messages), else_=0)), 0)
+# The messages of each outcome, as columns of a query over DailyTraffic.
+BY_OUTCOME = [
+    func.coalesce(func.sum(case((DailyTraffic.outcome == outcome, DailyTraffic.messages), else_=0)), 0)
+    for outcome in OUTCOMES
+]
+
+
+def _outcomes(counts: Iterable[Any]) -> dict[str, int]:
+    """{outcome: messages} and ``fallbacks``, from the values of the ``BY_OUTCOME`` columns."""
+    result = {outcome: int(n) for outcome, n in zip(OUTCOMES, counts, strict=True)}
+    return result | {"fallbacks": result[CHOICES] + result[NOT_UNDERSTOOD]}
 
 
 @dataclass(frozen=True)
@@ -79,11 +95,12 @@ class Figures:
         self.engine = engine or db.engine()
 
     @staticmethod
-    def _median(connection: Connection, period: Period) -> int | None:
-        """The lower median of the response times (exact: the daily totals count each millisecond value)."""
+    def _median(connection: Connection, period: Period, measured: str) -> int | None:
+        """The lower median of the response times measured one way (exact: the daily totals count each
+        millisecond value)."""
         counts = connection.execute(
             select(DailyResponseTime.response_ms, func.sum(DailyResponseTime.messages))
-            .where(period.days(DailyResponseTime.day))
+            .where(period.days(DailyResponseTime.day), DailyResponseTime.measured == measured)
             .group_by(DailyResponseTime.response_ms)
             .order_by(DailyResponseTime.response_ms)
         ).all()
@@ -107,11 +124,11 @@ class Figures:
 
     def overview(self, period: Period) -> dict[str, Any]:
         with self.engine.connect() as connection:
-            messages_in, messages_out, answered = connection.execute(
+            messages_in, messages_out, *counts = connection.execute(
                 select(
                     func.coalesce(func.sum(DailyTraffic.messages), 0),
                     func.coalesce(func.sum(DailyTraffic.replies), 0),
-                    ANSWERED,
+                    *BY_OUTCOME,
                 ).where(period.days(DailyTraffic.day))
             ).one()
             users = self._people(connection, period)
@@ -134,36 +151,36 @@ class Figures:
                 ).all()
             )
             broadcasts = connection.execute(select(func.count()).where(period.where(Broadcast.started_at))).scalar_one()
-            median = self._median(connection, period)
-        messages_in, messages_out, answered = int(messages_in), int(messages_out), int(answered)
+            median_wait, median_rasa = self._median(connection, period, WAIT), self._median(connection, period, RASA)
+        messages_in, messages_out, outcomes = int(messages_in), int(messages_out), _outcomes(counts)
         attempted = sum(n for s, n in deliveries.items() if s != DeliveryStatus.CANCELLED)
         delivered = deliveries.get(DeliveryStatus.SENT, 0)
-        fallbacks = messages_in - answered
+        rates = {
+            f"{'fallback' if key == 'fallbacks' else key}_rate": round(n / messages_in, 3) if messages_in else None
+            for key, n in outcomes.items()
+        }
         return {
             "since": period.since.isoformat(), "until": period.until.isoformat(),
-            "users": users, "messages_in": messages_in, "messages_out": messages_out,
-            "answered": answered, "fallbacks": fallbacks,
-            "answered_rate": round(answered / messages_in, 3) if messages_in else None,
-            "fallback_rate": round(fallbacks / messages_in, 3) if messages_in else None,
-            "median_response_ms": median, "active_users_7d": active[7], "active_users_30d": active[30],
+            "users": users, "messages_in": messages_in, "messages_out": messages_out, **outcomes, **rates,
+            "median_response_ms": median_wait, "median_rasa_ms": median_rasa,
+            "active_users_7d": active[7], "active_users_30d": active[30],
             "new_subscribers": new_subscribers, "publications_sent": publications, "broadcasts": broadcasts,
             "broadcast_deliveries": delivered,
             "broadcast_delivery_rate": round(delivered / attempted, 3) if attempted else None,
         }  # fmt: skip
 
     def _breakdown(self, period: Period, column: str) -> list[dict[str, Any]]:
-        """Messages, people and answers by channel or by area."""
+        """Messages, people and outcomes by channel or by area."""
         with self.engine.connect() as connection:
             traffic = connection.execute(
-                select(DailyTraffic.__table__.c[column], func.sum(DailyTraffic.messages), ANSWERED)
+                select(DailyTraffic.__table__.c[column], func.sum(DailyTraffic.messages), *BY_OUTCOME)
                 .where(period.days(DailyTraffic.day)).group_by(DailyTraffic.__table__.c[column])
             ).all()  # fmt: skip
             people = self._people(connection, period, DailyUser.__table__.c[column])
         rows = [
-            {"key": key or "–", "users": people.get(key, 0), "messages_in": int(count), "answered": int(answered),
-             "fallbacks": int(count) - int(answered)}
-            for key, count, answered in traffic
-        ]  # fmt: skip
+            {"key": key or "–", "users": people.get(key, 0), "messages_in": int(count), **_outcomes(counts)}
+            for key, count, *counts in traffic
+        ]
         return sorted(rows, key=lambda r: (-r["messages_in"], r["key"]))
 
     def by_channel(self, period: Period) -> list[dict[str, Any]]:
@@ -179,8 +196,8 @@ class Figures:
     def stats(self, period: Period) -> dict[str, Any]:
         """What `bot stats --json` prints."""
         figures = self.overview(period)
-        keys = ("since", "until", "users", "messages_in", "messages_out", "answered", "fallbacks", "publications_sent",
-                "broadcast_deliveries")  # fmt: skip
+        keys = ("since", "until", "users", "messages_in", "messages_out", *OUTCOMES, "fallbacks", "median_response_ms",
+                "median_rasa_ms", "publications_sent", "broadcast_deliveries")  # fmt: skip
         result = {k: figures[k] for k in keys}
         result["by_channel"] = {r["key"]: {k: v for k, v in r.items() if k != "key"} for r in self.by_channel(period)}
         result["by_area"] = {
@@ -205,15 +222,14 @@ class Figures:
         with self.engine.connect() as connection:
             bucket = self._bucket(connection, DailyTraffic.day, granularity).label("bucket")
             traffic = connection.execute(
-                select(bucket, func.sum(DailyTraffic.messages), ANSWERED)
+                select(bucket, func.sum(DailyTraffic.messages), *BY_OUTCOME)
                 .where(period.days(DailyTraffic.day)).group_by(bucket).order_by(bucket)
             ).all()  # fmt: skip
             people = self._people(connection, period, self._bucket(connection, DailyUser.day, granularity))
         return [
-            {"period": str(b), "messages_in": int(n), "users": people.get(str(b), 0), "answered": int(a),
-             "fallbacks": int(n) - int(a)}
-            for b, n, a in traffic
-        ]  # fmt: skip
+            {"period": str(b), "messages_in": int(n), "users": people.get(str(b), 0), **_outcomes(counts)}
+            for b, n, *counts in traffic
+        ]
 
     def top_topics(self, period: Period, limit: int = 20) -> list[dict[str, Any]]:
         kb = knowledge()
@@ -233,11 +249,12 @@ class Figures:
         ]
 
     def unanswered(self, period: Period, limit: int = 200) -> list[dict[str, Any]]:
-        """Questions the bot could not answer, grouped by their words (diacritics and case aside)."""
+        """Questions the bot did not answer (offered choices, declined, not understood), grouped by their
+        words (diacritics and case aside); ``detail`` says which."""
         with self.engine.connect() as connection:
             rows = connection.execute(
                 select(LOG.text, LOG.detail, func.count(), func.max(LOG.at))
-                .where(period.where(LOG.at), LOG.outcome == "fallback")
+                .where(period.where(LOG.at), LOG.outcome.in_((CHOICES, DECLINED, NOT_UNDERSTOOD)))
                 .group_by(LOG.text, LOG.detail)
                 .order_by(func.count().desc())
                 .limit(limit * 5)

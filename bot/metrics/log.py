@@ -3,7 +3,14 @@ background.
 
 ``TurnAssembler`` follows each conversation's events (user message, actions, bot messages, then
 ``action_listen``) and produces one ``Interaction`` per turn: who (pseudonymous), where, what was
-asked, what the classifier thought, whether the bot could answer, which knowledge entry, how fast.
+asked, what the classifier thought, what the bot did (outcomes.py), which knowledge entry, how fast.
+A turn where the bot only asked a clarifying question waits for the next turn of the conversation and
+takes its outcome; if the person never answers (``ABANDONED_SECONDS``), it counts as offered choices.
+
+How fast: a message sent through a gateway or the web app carries ``received_at`` in its metadata;
+what that person waited is recorded by the gateway itself (timing.py), so the row keeps no time of its
+own. A message sent straight to Rasa's REST API keeps Rasa's time (first reply - message), labelled
+``rasa`` in the daily totals.
 
 ``BackgroundWriter`` writes those rows (and their daily totals, see rollups.py) from a thread, in
 batches, so that logging never slows or breaks a reply. If the database is unreachable it keeps
@@ -25,9 +32,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import replies
-from bot.knowledge.base import knowledge
 from bot.metrics import rollups
+from bot.metrics.outcomes import CHOICES, answered_entry, outcome_of
 from bot.storage import db
 from bot.storage.models import MetricsGap
 from bot.subscribers import pseudonym
@@ -35,13 +41,7 @@ from bot.subscribers import pseudonym
 logger = logging.getLogger(__name__)
 MAX_TEXT = 500
 BATCH_SECONDS = 1.0
-# What the bot did, by the action or response that answered (detail), and whether it counts as answered.
-FALLBACK_DETAILS = {"suggestions", "dont_know", "out_of_scope"}
-INTENT_DETAILS = {
-    "out_of_scope": "out_of_scope", "other_language": "other_language", "empty_message": "empty",
-    "emergency": "emergency", "request_publication": "publication", "subscribe": "subscription",
-    "unsubscribe": "subscription",
-}  # fmt: skip
+ABANDONED_SECONDS = 15 * 60  # a clarifying question left unanswered this long: the person has gone
 
 
 def sender_identity(sender_id: str, event: dict[str, Any]) -> tuple[str, str]:
@@ -65,29 +65,31 @@ class _Turn:
     intent: str | None
     confidence: float | None
     started: float
+    message_id: str | None = None
+    timed_outside: bool = False  # a gateway or the web app records what the person waited
     replies: int = 0
     first_reply: float | None = None
-    answers: list[str] = field(default_factory=list)
-    actions: list[str] = field(default_factory=list)
+    responses: list[str] = field(default_factory=list)  # the names of the responses sent
 
     def row(self) -> dict[str, Any]:
-        entry = next(
-            (knowledge().by_intent(a.removeprefix("utter_")) for a in self.answers if a.startswith("utter_kb_")), None
-        )
-        if entry is not None:
-            detail = "knowledge"
-        elif "action_suggest_topics" in self.actions:
-            detail = "suggestions" if replies.DID_YOU_MEAN in self.answers else "dont_know"
-        else:
-            detail = INTENT_DETAILS.get(self.intent or "", "conversation")
-        response = None if self.first_reply is None else round((self.first_reply - self.started) * 1000)
+        """The interaction row; its outcome is None while it waits for the answer to a clarifying question."""
+        outcome, detail = outcome_of(self.responses, self.intent) or (None, "clarifying")
+        entry = answered_entry(self.responses)
+        response = None if self.first_reply is None else max(round((self.first_reply - self.started) * 1000), 0)
         return {
             "at": self.at, "channel": self.channel, "user_ref": self.user_ref, "area": self.area,
             "text": self.text[:MAX_TEXT], "intent": self.intent, "confidence": self.confidence,
-            "outcome": "fallback" if detail in FALLBACK_DETAILS else "answered", "detail": detail,
-            "entry_id": entry.id if entry else None, "topic": entry.topic if entry else None,
-            "replies": self.replies, "response_ms": max(response, 0) if response is not None else None,
+            "outcome": outcome, "detail": detail, "entry_id": entry.id if entry else None,
+            "topic": entry.topic if entry else None, "replies": self.replies,
+            "response_ms": None if self.timed_outside else response, "message_id": self.message_id,
         }  # fmt: skip
+
+
+def _settled(row: dict[str, Any], by: dict[str, Any] | None) -> dict[str, Any]:
+    """A clarifying turn, settled by the answer that followed (or, with none, as offered choices)."""
+    if by is None:
+        return row | {"outcome": CHOICES}
+    return row | {key: by[key] for key in ("outcome", "detail", "entry_id", "topic")}
 
 
 class TurnAssembler:
@@ -102,13 +104,30 @@ class TurnAssembler:
         self._open: dict[str, _Turn] = {}
         self._newest: OrderedDict[str, float] = OrderedDict()
         self._senders_remembered = senders_remembered
+        # Clarifying turns waiting for the next answer, by sender, oldest first: (asked at, rows).
+        self._asking: OrderedDict[str, tuple[float, list[dict[str, Any]]]] = OrderedDict()
 
-    def feed(self, event: dict[str, Any]) -> dict[str, Any] | None:
+    def feed(self, event: dict[str, Any]) -> list[dict[str, Any]]:
+        """The rows this event finishes (usually none or one)."""
         sender = str(event.get("sender_id", ""))
-        kind = event.get("event")
         timestamp = float(event.get("timestamp") or time.time())
         if timestamp < self._newest.get(sender, 0.0):
-            return None
+            return []
+        abandoned = self._abandoned(timestamp - ABANDONED_SECONDS)
+        return abandoned + self._take(sender, event, timestamp)
+
+    def flush(self) -> list[dict[str, Any]]:
+        """Rows still waiting for an answer (at shutdown): counted as offered choices."""
+        return self._abandoned(float("inf"))
+
+    def _abandoned(self, before: float) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        while self._asking and next(iter(self._asking.values()))[0] < before:
+            rows += [_settled(row, None) for row in self._asking.popitem(last=False)[1][1]]
+        return rows
+
+    def _take(self, sender: str, event: dict[str, Any], timestamp: float) -> list[dict[str, Any]]:
+        kind = event.get("event")
         self._newest[sender] = timestamp
         self._newest.move_to_end(sender)
         if len(self._newest) > self._senders_remembered:
@@ -123,25 +142,33 @@ class TurnAssembler:
                 at=datetime.fromtimestamp(timestamp, tz=timezone.utc).replace(tzinfo=None), channel=channel,
                 user_ref=pseudonym(channel, user_id), area=metadata.get("area") or None, text=event.get("text") or "",
                 intent=intent.get("name"), confidence=intent.get("confidence"), started=timestamp,
+                message_id=event.get("message_id"), timed_outside="received_at" in metadata,
             )  # fmt: skip
             return finished
         turn = self._open.get(sender)
         if turn is None:
-            return None
+            return []
         if kind == "bot":
             turn.replies += 1
             turn.first_reply = turn.first_reply or timestamp
-            utter = (event.get("metadata") or {}).get("utter_action")
-            turn.answers.append(utter or event.get("text") or "")
+            name = (event.get("metadata") or {}).get("utter_action")
+            if name:
+                turn.responses.append(str(name))
         elif kind == "action" and event.get("name") == "action_listen":
             return self._close(sender)
-        elif kind == "action":
-            turn.actions.append(str(event.get("name")))
-        return None
+        return []
 
-    def _close(self, sender: str) -> dict[str, Any] | None:
+    def _close(self, sender: str) -> list[dict[str, Any]]:
         turn = self._open.pop(sender, None)
-        return turn.row() if turn is not None else None
+        if turn is None:
+            return []
+        row = turn.row()
+        if row["outcome"] is None:  # a clarifying question: wait for what follows
+            _, rows = self._asking.pop(sender, (0.0, []))
+            self._asking[sender] = (turn.started, [*rows, row])  # kept in the order of the last question
+            return []
+        _, asking = self._asking.pop(sender, (0.0, []))
+        return [*(_settled(r, row) for r in asking), row]
 
 
 class BackgroundWriter:

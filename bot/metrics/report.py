@@ -7,16 +7,17 @@ from typing import Any
 from fpdf import FPDF
 
 from bot.metrics.figures import Period
+from bot.metrics.outcomes import OUTCOME_LABELS
 from bot.publications.pdf import FONT_DIR
 
 LABELS = [
     ("users", "Số người đã hỏi (mọi kênh)"),
     ("messages_in", "Tin nhắn đến"),
     ("messages_out", "Tin nhắn trả lời"),
-    ("answered", "Trả lời được"),
-    ("fallbacks", "Chưa trả lời được"),
-    ("answered_rate", "Tỷ lệ trả lời được"),
-    ("median_response_ms", "Thời gian trả lời (trung vị, ms)"),
+    *OUTCOME_LABELS.items(),
+    *((f"{key}_rate", f"Tỷ lệ: {label.lower()}") for key, label in OUTCOME_LABELS.items()),
+    ("median_response_ms", "Thời gian bà con chờ trả lời (trung vị, ms)"),
+    ("median_rasa_ms", "Thời gian xử lý trong Rasa, tin gửi thẳng qua REST API (trung vị, ms)"),
     ("new_subscribers", "Người đăng ký nhận tin mới"),
     ("active_users_30d", "Người hỏi trong 30 ngày cuối kỳ"),
     ("publications_sent", "Tài liệu đã gửi"),
@@ -45,8 +46,11 @@ def report_pdf(report: dict[str, Any], period: Period) -> bytes:
                          "thông tin, truyền thông về biên giới biển, đảo (2021–2030): truyền thông mới.",
                    new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     _section(pdf, "Số liệu chính", [(label, _value(report["overview"].get(key))) for key, label in LABELS])
-    _section(pdf, "Theo kênh", [(r["key"], f"{r['users']} người, {r['messages_in']} tin, {r['answered']} trả lời được")
-                                for r in report["by_channel"]])  # fmt: skip
+    outcomes = " / ".join(label.lower() for label in OUTCOME_LABELS.values())
+    _section(pdf, f"Theo kênh (tin: {outcomes})", [
+        (r["key"], f"{r['users']} người, {r['messages_in']} tin: " + " / ".join(str(r[k]) for k in OUTCOME_LABELS))
+        for r in report["by_channel"]
+    ])  # fmt: skip
     _section(
         pdf, "Theo khu vực", [(r["name"], f"{r['users']} người, {r['messages_in']} tin") for r in report["by_area"]]
     )
@@ -54,7 +58,7 @@ def report_pdf(report: dict[str, Any], period: Period) -> bytes:
     _section(pdf, "Tài liệu đã gửi", [(r["title"], str(r["sends"])) for r in report["publications"]])
     _section(pdf, "Tin đã phát", [(f"#{r['id']} {r['text'][:50]}", f"{r['sent']}/{r['recipients']} đã nhận")
                                   for r in report["broadcasts"]])  # fmt: skip
-    _section(pdf, "Câu hỏi chưa trả lời được (cần bổ sung kiến thức)",
+    _section(pdf, "Câu hỏi bot chưa trả lời (xem có cần bổ sung kiến thức)",
              [(r["question"][:80], f"{r['count']} lần") for r in report["unanswered"]])  # fmt: skip
     return bytes(pdf.output())
 

@@ -1,9 +1,11 @@
 """Writing interactions: the raw rows and, in the same transaction, the daily totals the dashboard
 reads (``DailyTraffic``, ``DailyAnswer``, ``DailyResponseTime``, ``DailyUser``).
 
-Everything that stores interactions calls ``record``, so the totals always equal what a count over the
-raw rows would give; they only exist so that a year of traffic reads in milliseconds. Totals are added
-with an upsert (SQLite and PostgreSQL), in key order so concurrent writers cannot deadlock.
+Everything that stores interactions calls ``record``, and everything that stores what a person waited
+(``ReplyTime``, from the gateways and the web app) calls ``record_wait``, so the totals always equal
+what a count over the raw rows would give; they only exist so that a year of traffic reads in
+milliseconds. Totals are added with an upsert (SQLite and PostgreSQL), in key order so concurrent
+writers cannot deadlock.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from sqlalchemy import Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from bot.storage.models import DailyAnswer, DailyResponseTime, DailyTraffic, DailyUser, Interaction
+from bot.storage.models import DailyAnswer, DailyResponseTime, DailyTraffic, DailyUser, Interaction, ReplyTime
 
 VIETNAM = timedelta(hours=7)
+WAIT, RASA = "wait", "rasa"  # how a response time was measured (DailyResponseTime.measured)
 Totals = dict[tuple, tuple[int, ...]]  # key columns (+ extra columns) -> counted columns
 
 
@@ -68,9 +71,19 @@ def record(connection: Connection, rows: Iterable[dict[str, Any]]) -> None:
         if row.get("entry_id"):
             _bump(answers, (day, row["entry_id"], row.get("topic") or ""), 1)
         if row.get("response_ms") is not None:
-            _bump(response_times, (day, row["response_ms"]), 1)
+            _bump(response_times, (day, RASA, row["response_ms"]), 1)
         users[(day, row["user_ref"], area, row["channel"])] = ()
     _upsert(connection, DailyTraffic.__table__, ("day", "channel", "area", "outcome"), traffic)
     _upsert(connection, DailyAnswer.__table__, ("day", "entry_id"), answers, "topic")
-    _upsert(connection, DailyResponseTime.__table__, ("day", "response_ms"), response_times)
+    _upsert(connection, DailyResponseTime.__table__, ("day", "measured", "response_ms"), response_times)
     _upsert(connection, DailyUser.__table__, ("day", "user_ref", "area"), users, "channel")
+
+
+def record_wait(connection: Connection, row: dict[str, Any]) -> None:
+    """Store what a person waited for one message (a dict of ``ReplyTime`` columns) and add it to the
+    daily totals; a message recorded before (a retried delivery) is not counted again."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    inserted = connection.execute(dialect.insert(ReplyTime).values(row).on_conflict_do_nothing()).rowcount
+    if inserted:
+        totals = {(vietnam_day(row["received_at"]), WAIT, row["response_ms"]): (1,)}
+        _upsert(connection, DailyResponseTime.__table__, ("day", "measured", "response_ms"), totals)

@@ -198,6 +198,7 @@ class Interaction(Base):
     __table_args__ = (
         Index("ix_interactions_outcome_at", "outcome", "at", "text", "detail"),  # the unanswered questions
         Index("ix_interactions_user_ref", "user_ref"),  # erasing a person
+        Index("ix_interactions_message_id", "message_id"),  # joining what the person waited (ReplyTime)
     )
 
     id = Column(Integer, primary_key=True)
@@ -208,12 +209,25 @@ class Interaction(Base):
     text = Column(String(500), nullable=False, default="")
     intent = Column(String(128))
     confidence = Column(Float)
-    outcome = Column(String(16), nullable=False)  # answered | fallback
+    outcome = Column(String(16), nullable=False)  # answered | choices | declined | not_understood
     detail = Column(String(24), nullable=False)  # knowledge, emergency, publication, conversation, suggestions...
     entry_id = Column(String(64))  # knowledge entry answered
     topic = Column(String(32))  # its topic
     replies = Column(Integer, nullable=False, default=0)
-    response_ms = Column(Integer)
+    response_ms = Column(Integer)  # Rasa's own time; None when a gateway or the web app timed it (ReplyTime)
+    message_id = Column(String(128))  # the id the client sent with the message
+
+
+class ReplyTime(Base):
+    """What a person waited for the bot's reply: from the message reaching a gateway (Telegram, Zalo) or
+    the web app to the last reply part leaving it. Joined to ``Interaction`` by ``message_id``."""
+
+    __tablename__ = "reply_times"
+
+    message_id = Column(String(128), primary_key=True)
+    channel = Column(String(16), nullable=False)
+    received_at = Column(DateTime, nullable=False)
+    response_ms = Column(Integer, nullable=False)
 
 
 # Daily totals of the interaction log, kept up to date in the same transaction as each batch of
@@ -245,10 +259,14 @@ class DailyAnswer(Base):
 
 
 class DailyResponseTime(Base):
+    """Response times by how they were measured: ``wait`` (gateway or web app: what the person waited)
+    or ``rasa`` (inside Rasa, for messages sent straight to its REST API)."""
+
     __tablename__ = "daily_response_times"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
     day = Column(Date, primary_key=True)
+    measured = Column(String(8), primary_key=True)
     response_ms = Column(Integer, primary_key=True)
     messages = Column(Integer, nullable=False)
 

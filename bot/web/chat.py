@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
+import uuid
 
 import aiohttp
 from aiohttp import web
 
 from bot import replies as replies_text
 from bot import subscribers
+from bot.metrics import timing
 from bot.publications.catalogue import by_id
 from bot.rasa_client import RasaClient, RasaUnavailable
 
@@ -44,6 +47,7 @@ async def publication_file(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/api/chat")
 async def chat_message(request: web.Request) -> web.Response:
+    received = time.time()
     try:
         body = await request.json()
     except (ValueError, aiohttp.ContentTypeError):
@@ -58,10 +62,12 @@ async def chat_message(request: web.Request) -> web.Response:
     if pace != ("ok", "ok"):
         return web.json_response({"replies": [{"text": replies_text.TOO_FAST}]}, status=429)
     client: RasaClient = request.app["rasa"]
+    message_id = uuid.uuid4().hex
+    metadata = {"channel": "webchat", timing.RECEIVED_AT: received}
     try:
-        replies = await client.send(f"web-{visitor}", body.get("message", ""), {"channel": "webchat"})
+        replies = await client.send(f"web-{visitor}", body.get("message", ""), metadata, message_id)
     except RasaUnavailable:
-        replies = [{"text": replies_text.TRY_AGAIN}]
+        replies, message_id = [{"text": replies_text.TRY_AGAIN}], ""
     for reply in replies:
         document = (reply.get("custom") or {}).get("document")
         if document:  # the browser gets a link; the path on the server is nobody's business
@@ -69,4 +75,6 @@ async def chat_message(request: web.Request) -> web.Response:
             await asyncio.to_thread(subscribers.record_publication_send, document["publication_id"], "webchat", visitor)
     result = web.json_response({"replies": replies})
     result.set_cookie(VISITOR_COOKIE, visitor, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+    if message_id:  # what the visitor waited, up to the reply leaving (bot/metrics/timing.py)
+        timing.record_soon(message_id, "webchat", received, time.time())
     return result

@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from bot.areas import areas
 from bot.broadcasts import service as broadcasts
 from bot.metrics.figures import Figures, Period, as_rows, reporting_period, side_by_side
+from bot.metrics.outcomes import OUTCOME_LABELS
 from bot.metrics.report import report_pdf
 from bot.settings import get_settings
 from bot.subscribers import TOPICS
@@ -42,12 +43,13 @@ PAGES = [
     ("/dashboard/broadcasts", "Tin đã gửi"),
     ("/dashboard/report", "Báo cáo định kỳ"),
 ]
+OUTCOME_COLUMNS = list(OUTCOME_LABELS.items())
 routes = web.RouteTableDef()
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def render(name: str, status: int = 200, **context: Any) -> web.Response:
-    html = TEMPLATES.get_template(name).render(pages=PAGES, topics=TOPICS, **context)
+    html = TEMPLATES.get_template(name).render(pages=PAGES, topics=TOPICS, outcomes=OUTCOME_LABELS, **context)
     return web.Response(text=html, content_type="text/html", status=status)
 
 
@@ -176,8 +178,7 @@ async def overview(request: web.Request) -> web.Response:
 @routes.get("/dashboard/series")
 async def series_csv(request: web.Request) -> web.Response:
     granularity = request.query.get("by", "day")
-    columns = [("period", "Kỳ"), ("messages_in", "Tin nhắn đến"), ("users", "Người"), ("answered", "Trả lời được"),
-               ("fallbacks", "Chưa trả lời được")]  # fmt: skip
+    columns = [("period", "Kỳ"), ("messages_in", "Tin nhắn đến"), ("users", "Người"), *OUTCOME_COLUMNS]
     return await _table(request, f"theo-{granularity}", "Theo thời gian", columns,
                         lambda f, p: f.series(p, granularity))  # fmt: skip
 
@@ -192,13 +193,14 @@ async def topics(request: web.Request) -> web.Response:
 async def unanswered(request: web.Request) -> web.Response:
     columns = [("question", "Câu hỏi (gộp các cách gõ)"), ("count", "Số lần"), ("detail", "Bot đã làm"),
                ("last", "Lần cuối")]  # fmt: skip
-    return await _table(request, "chua-tra-loi", "Câu hỏi bot chưa trả lời được", columns, Figures.unanswered)
+    return await _table(request, "chua-tra-loi", "Câu hỏi bot chưa trả lời (đưa lựa chọn, ngoài phạm vi, chưa hiểu)",
+                        columns, Figures.unanswered)  # fmt: skip
 
 
 @routes.get("/dashboard/channels")
 async def channels(request: web.Request) -> web.Response:
     columns = [("dimension", "Theo"), ("key", "Kênh / khu vực"), ("users", "Người"), ("messages_in", "Tin nhắn"),
-               ("answered", "Trả lời được"), ("fallbacks", "Chưa trả lời được")]  # fmt: skip
+               *OUTCOME_COLUMNS]  # fmt: skip
 
     def compute(figures: Figures, period: Period) -> list[dict[str, Any]]:
         parts = side_by_side({"channels": lambda: figures.by_channel(period), "areas": lambda: figures.by_area(period)})

@@ -46,7 +46,8 @@ def test_a_fact_question_gets_its_answer_and_source_in_one_message(stack, questi
     ],
 )
 def test_dialect_and_teencode_questions_are_understood(stack, question, entry):
-    assert knowledge().by_id(entry).render() in texts(ask(stack, question))
+    answered = [knowledge().by_response(r.get("response") or "") for r in ask(stack, question)]
+    assert knowledge().by_id(entry) in answered  # the whole answer, or its case when the length is given
 
 
 @pytest.mark.parametrize(
@@ -174,7 +175,7 @@ def test_every_message_is_logged_for_the_outreach_figures(stack):
     assert (answered.channel, answered.outcome, answered.detail) == ("telegram", "answered", "knowledge")
     assert (answered.entry_id, answered.topic, answered.replies) == ("lanh_hai_rong", "vung_bien", 1)
     assert answered.response_ms is not None and 0 <= answered.response_ms < 5000
-    assert unsure.outcome == "fallback" and unsure.text == "xyzzy qwerty vvv"
+    assert (unsure.outcome, unsure.detail, unsure.text) == ("declined", "out_of_scope", "xyzzy qwerty vvv")
     assert sender.removeprefix("telegram-") not in answered.user_ref  # pseudonymous
 
 

@@ -112,7 +112,8 @@ def test_figures_match_the_records_and_the_date_filter_works(page, site):
     expected = metrics_data.EXPECTED_OVERVIEW
     assert figure("users") == str(expected["users"])
     assert figure("messages") == f"{expected['messages_in']} / {expected['messages_out']}"
-    assert figure("answered_rate") == "70.0%" and figure("fallback_rate") == "30.0%"
+    assert figure("answered_rate") == "7 · 70.0%" and figure("choices_rate") == "2 · 20.0%"
+    assert figure("declined_rate") == "0 · 0.0%" and figure("not_understood_rate") == "1 · 10.0%"
     assert figure("median_response_ms") == "50 ms" and figure("publications_sent") == "2"
     assert figure("broadcasts") == "1 / 3 / 75.0%" and figure("new_subscribers") == "2"
     assert page.evaluate("Chart.getChart('series').data.datasets[0].data") == [3, 4, 3]

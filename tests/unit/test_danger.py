@@ -1,8 +1,17 @@
+from pathlib import Path
+
 import pytest
+import yaml
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.danger import OVERRIDE_KEY, DangerDetector, danger_level
+from bot.nlu.danger import OVERRIDE_KEY, DangerDetector, danger_level, is_emergency, score_detection
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def cases(name: str) -> list[dict]:
+    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(
@@ -11,6 +20,7 @@ from bot.nlu.danger import OVERRIDE_KEY, DangerDetector, danger_level
         "SOS",
         "cứu",
         "cuu voi",
+        "help",
         "Tàu tui đang chìm",
         "tau dang chim cuu",
         "ghe đang cháy ngoài khơi",
@@ -21,6 +31,8 @@ from bot.nlu.danger import OVERRIDE_KEY, DangerDetector, danger_level
         "cứuuuu tàu chìmmmm",
         "🆘🆘",
         "ghe chồng tui chưa về mà bão vô rồi",
+        "het dau roi, tau dang troi, song lon",
+        "tau dang chay, lua lon qua",
     ],
 )
 def test_danger_is_recognised(text):
@@ -34,26 +46,49 @@ def test_danger_is_recognised(text):
         "tàu đang chạy ngoài biển thì vms phải bật không",
         "tau dang chay ra khoi",
         "vms bi hong thi lam sao",
-        "năm ngoái tàu tui bị chìm, bảo hiểm có trả không",
         "lãnh hải rộng bao nhiêu",
         "bao hiem than tau",
+        "/help",
     ],
 )
 def test_ordinary_questions_are_not_a_strong_danger_signal(text):
     assert danger_level(text) != "strong"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gia dau hom nay o cang Sa Ky bao nhieu",  # a price
+        "tàu hết dầu thì đổ ở cây xăng nào gần cảng Sa Kỳ",  # buying fuel
+        "bảo hiểm có trả khi tàu bị lật không",  # insurance
+        "thấy người rơi xuống biển mà không cứu thì bị xử lý thế nào",  # the law
+        "năm ngoái tàu tui bị chìm, bảo hiểm có trả không",  # the past
+        "tàu về bến an toàn rồi, cảm ơn biên phòng đã cứu",  # over and done
+        "đọc báo thấy tàu cá bị chìm ở Hoàng Sa, có thật không",  # the news
+        "tuan sau co bao ko",  # a forecast
+        "Bấm nhầm nút SOS trên máy VMS thì phải làm gì",  # the SOS button, not a call
+    ],
+)
+def test_calm_questions_are_not_danger_even_with_danger_words(text):
+    assert danger_level(text) == "calm"
+    assert not is_emergency("calm", 1.0)  # not even when the classifier is certain
+
+
+def test_a_call_for_help_wins_over_a_calm_topic():
+    assert danger_level("cứu với, tàu chìm rồi, bảo hiểm gì tính sau") == "strong"
+
+
 def classify(text: str, intent: str, confidence: float, emergency: float = 0.0) -> Message:
     message = Message(data={TEXT: text})
     message.set(INTENT, {"name": intent, "confidence": confidence})
     ranking = [{"name": intent, "confidence": confidence}]
-    if emergency:
+    if emergency and intent != "emergency":
         ranking.append({"name": "emergency", "confidence": emergency})
     message.set(INTENT_RANKING_KEY, ranking)
     return DangerDetector().process([message])[0]
 
 
-@pytest.mark.parametrize("text", ["bảo hiểm có trả khi tàu bị cháy không", "tàu chìm ở Sa Huỳnh nhiều không"])
+@pytest.mark.parametrize("text", ["tàu chìm ở Sa Huỳnh nhiều không", "tau bi chay"])
 def test_weak_signals_need_the_classifier_to_agree(text):
     assert danger_level(text) == "weak"
     assert classify(text, "kb_tai_nan", 0.9, emergency=0.02).get(INTENT)["name"] == "kb_tai_nan"
@@ -67,19 +102,56 @@ def test_detector_overrides_the_classifier_and_keeps_its_guess():
     assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["emergency", "kb_cuu_nan"]
 
 
-def test_the_past_is_not_an_emergency():
-    assert danger_level("năm ngoái tàu tui bị chìm, bảo hiểm có trả không") == "none"
-
-
 def test_detector_raises_a_hesitant_emergency_to_certainty():
-    message = classify("cứu", "emergency", 0.3, emergency=0.3)
+    message = classify("cứu", "emergency", 0.3)
     assert message.get(INTENT)["confidence"] == 1.0
     assert message.get(OVERRIDE_KEY) is None
+
+
+def test_the_classifiers_emergency_alone_is_not_trusted():
+    message = Message(data={TEXT: "Chạy tàu ra khơi cần mang theo giấy tờ gì"})
+    message.set(INTENT, {"name": "emergency", "confidence": 0.99})
+    message.set(
+        INTENT_RANKING_KEY,
+        [{"name": "emergency", "confidence": 0.99}, {"name": "kb_giay_to_tau_ca", "confidence": 0.01}],
+    )
+    DangerDetector().process([message])
+    assert message.get(INTENT) == {"name": "kb_giay_to_tau_ca", "confidence": 0.01}
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["kb_giay_to_tau_ca"]
 
 
 def test_detector_leaves_other_messages_alone():
     message = classify("lãnh hải rộng bao nhiêu", "kb_lanh_hai_rong", 0.9)
     assert message.get(INTENT) == {"name": "kb_lanh_hai_rong", "confidence": 0.9}
+
+
+def test_no_lookalike_of_the_development_sets_is_a_strong_signal():
+    for name in ("dev_lookalikes.yml", "dev_emergencies.yml"):
+        score = score_detection(cases(name))
+        assert score.false_alarms == (), f"{name}: {score.summary()}"
+
+
+def test_every_emergency_of_the_development_sets_has_a_danger_signal():
+    """Strong, or weak for the classifier to confirm ("chay tau roi": on fire, or under way?); never vetoed."""
+    sets = ("dev_lookalikes.yml", "dev_emergencies.yml")
+    emergencies = [c["text"] for name in sets for c in cases(name) if c["emergency"]]
+    assert [t for t in emergencies if danger_level(t) == "none"] == []
+    assert score_detection(cases("dev_emergencies.yml")).missed == ()
+
+
+def test_score_detection_counts_false_alarms_and_misses():
+    score = score_detection(
+        [
+            {"text": "cứu", "emergency": True},
+            {"text": "chay tau roi", "emergency": True},
+            {"text": "gia dau hom nay", "emergency": False},
+            {"text": "giá dầu hôm nay", "emergency": False},
+        ],
+        flagged=lambda text: text.startswith(("cứu", "gia")),
+    )
+    assert score.false_alarms == ("gia dau hom nay",) and score.missed == ("chay tau roi",)
+    assert (score.false_alarm_rate, score.recall) == (0.5, 0.5)
+    assert score.summary() == "false alarms 1/2 (50.0%), emergencies recognised 1/2 (50.0%)"
 
 
 def test_foreign_text_gets_the_other_language_intent():
@@ -93,3 +165,17 @@ def test_foreign_text_gets_the_other_language_intent():
     vietnamese.set(INTENT, {"name": "kb_vms_bat_24_24", "confidence": 0.9})
     ForeignLanguageDetector().process([vietnamese])
     assert vietnamese.get(INTENT)["name"] == "kb_vms_bat_24_24"
+
+
+def test_a_nearly_certain_classifier_counts_without_a_listed_word_but_never_on_a_calm_topic():
+    def detected(text: str, emergency: float) -> bool:
+        message = Message(data={TEXT: text})
+        message.set(INTENT, {"name": "emergency", "confidence": emergency})
+        message.set(INTENT_RANKING_KEY, [{"name": "emergency", "confidence": emergency}])
+        DangerDetector().process([message])
+        return message.get(INTENT)["name"] == "emergency"
+
+    assert danger_level("tàu có chuyện rồi, tới ngay đi") == "none"
+    assert detected("tàu có chuyện rồi, tới ngay đi", 0.95)
+    assert not detected("tàu có chuyện rồi, tới ngay đi", 0.6)
+    assert not detected("năm ngoái tàu tui gặp chuyện, giờ xin hỗ trợ được không", 0.99)

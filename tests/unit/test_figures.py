@@ -9,6 +9,7 @@ import pytest
 
 from bot.metrics import rollups
 from bot.metrics.figures import Figures, Period, reporting_period
+from bot.metrics.outcomes import OUTCOMES
 from bot.storage.db import make_engine, upgrade
 from tests import metrics_data
 from tests.deployment import temporary_postgres
@@ -106,32 +107,45 @@ def test_daily_totals_equal_counts_over_the_raw_rows(database):
     rng = random.Random(11)
     first = datetime(2026, 3, 1, 16, 30)  # 23:30 in Vietnam
     entries = [("lanh_hai_rong", "vung_bien"), ("vms_bat_24_24", "nghe_ca"), ("iuu_la_gi", "iuu")]
-    rows = []
-    for _ in range(1500):
+    rows, waits = [], []
+    for n in range(1500):
         entry, topic = rng.choice(entries) if rng.random() < 0.7 else (None, None)
+        user = rng.randrange(60)
+        at, timed_by = first + timedelta(minutes=rng.randrange(20 * 24 * 60)), rng.choice(["rasa", "gateway", None])
         rows.append({
-            "at": first + timedelta(minutes=rng.randrange(20 * 24 * 60)), "channel": rng.choice(["telegram", "zalo"]),
-            "user_ref": f"u{rng.randrange(60)}", "area": rng.choice(["ly_son", "sa_huynh", None]), "text": "?",
-            "outcome": "answered" if entry or rng.random() < 0.3 else "fallback", "detail": "knowledge",
-            "entry_id": entry, "topic": topic, "replies": rng.randrange(3),
-            "response_ms": rng.choice([None, rng.randrange(5, 500)]),
+            "at": at, "channel": ("telegram", "zalo")[user % 2], "user_ref": f"u{user}",  # one person, one channel
+            "area": rng.choice(["ly_son", "sa_huynh", None]), "text": "?",
+            "outcome": "answered" if entry else rng.choice(OUTCOMES), "detail": "knowledge", "entry_id": entry,
+            "topic": topic, "replies": rng.randrange(3), "message_id": f"m{n}",
+            "response_ms": rng.randrange(5, 500) if timed_by == "rasa" else None,
         })  # fmt: skip
+        if timed_by == "gateway":  # what the person waited, recorded by the gateway (twice: a retried delivery)
+            waits += [{"message_id": f"m{n}", "channel": "zalo", "received_at": at,
+                       "response_ms": rng.randrange(50, 5000)}] * rng.choice([1, 2])  # fmt: skip
     with database.begin() as connection:
         start = 0
         while start < len(rows):
             size = rng.randrange(1, 200)
             rollups.record(connection, rows[start : start + size])
             start += size
+        for wait in waits:
+            rollups.record_wait(connection, wait)
     figures = Figures(database)
     for period in (Period.parse("2026-03-02", "2026-03-09"), Period.parse("2026-03-01", "2026-03-31")):
         chosen = [r for r in rows if period.start <= r["at"] < period.end]
         overview = figures.overview(period)
         times = sorted(r["response_ms"] for r in chosen if r["response_ms"] is not None)
+        waited = sorted(
+            {w["message_id"]: w["response_ms"] for w in waits if period.start <= w["received_at"] < period.end}.values()
+        )
         assert overview["users"] == len({r["user_ref"] for r in chosen})
         assert overview["messages_in"] == len(chosen)
         assert overview["messages_out"] == sum(r["replies"] for r in chosen)
-        assert overview["answered"] == sum(r["outcome"] == "answered" for r in chosen)
-        assert overview["median_response_ms"] == times[(len(times) - 1) // 2]
+        for outcome in OUTCOMES:
+            assert overview[outcome] == sum(r["outcome"] == outcome for r in chosen)
+        assert overview["fallbacks"] == overview["choices"] + overview["not_understood"]
+        assert overview["median_rasa_ms"] == times[(len(times) - 1) // 2]
+        assert overview["median_response_ms"] == waited[(len(waited) - 1) // 2]
         for key, breakdown in (("channel", figures.by_channel(period)), ("area", figures.by_area(period))):
             assert {r["key"]: (r["users"], r["messages_in"]) for r in breakdown} == {
                 value or "–": (
@@ -151,3 +165,36 @@ def test_daily_totals_equal_counts_over_the_raw_rows(database):
         }
         questions = {r["key"]: r["count"] for r in figures.top_topics(period) if r["kind"] == "question"}
         assert questions == {e: sum(r["entry_id"] == e for r in chosen) for e, _ in entries}
+
+
+def test_the_pages_and_the_pdf_show_the_four_outcomes(figures):
+    from bot.metrics.report import report_pdf
+    from bot.web import dashboard
+    from bot.web.auth import Login
+
+    login = Login(username="staff", role="staff", csrf_token="t")
+    summary, series = figures.overview(PERIOD), figures.series(PERIOD)
+    page = dashboard.render("overview.html", login=login, period=PERIOD, summary=summary, series=series, chart="[]",
+                            granularity="day", path="/dashboard").text  # fmt: skip
+    for label in ("Trả lời được", "Đưa ra lựa chọn (nút bấm)", "Từ chối: ngoài phạm vi", "Chưa hiểu"):
+        assert label in page
+    assert 'data-figure="choices_rate">2 · 20.0%' in page and 'data-figure="median_response_ms">50 ms' in page
+    report = figures.report(PERIOD)
+    page = dashboard.render("report.html", login=login, period=PERIOD, report=report, path="", today="").text
+    assert "Đưa ra lựa chọn (nút bấm)</th><td>2 (20.0%)" in page
+    assert report_pdf(report, PERIOD).startswith(b"%PDF")
+
+
+def test_bot_stats_json_shows_the_four_outcomes_and_both_times(app_database, capsys):
+    import json
+
+    from bot import cli
+    from bot.storage import db
+
+    metrics_data.seed(db.engine())
+    assert cli.main(["stats", "--json", "--since", metrics_data.SINCE, "--until", metrics_data.UNTIL]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert {k: stats[k] for k in ("answered", "choices", "declined", "not_understood", "fallbacks")} == {
+        "answered": 7, "choices": 2, "declined": 0, "not_understood": 1, "fallbacks": 3}  # fmt: skip
+    assert (stats["median_response_ms"], stats["median_rasa_ms"]) == (50, None)
+    assert stats["by_channel"]["webchat"] == metrics_data.EXPECTED_BY_CHANNEL["webchat"]

@@ -9,7 +9,7 @@ from bot.dialogue.knowledge_policy import KnowledgePolicy
 
 def predict(*events) -> str | None:
     tracker = DialogueStateTracker.from_events("u", [ActionExecuted("action_listen"), *events])
-    return KnowledgePolicy._next_action(tracker)
+    return KnowledgePolicy._next_action(tracker).action
 
 
 def user(intent: str, **parse) -> UserUttered:

@@ -139,7 +139,7 @@ class ZaloWebhook:
             return
         if message.get("msg_id"):
             incoming = dataclasses.replace(incoming, message_id=f"zalo-{message['msg_id']}")
-        await self.deliver(user_id, await self.gateway.handle(incoming))
+        await self.gateway.respond(incoming, lambda messages: self.deliver(user_id, messages))
 
     async def deliver(self, user_id: str, messages: list[OutMessage]) -> None:
         try:
