@@ -16,10 +16,11 @@ $(STAMP): requirements.lock pyproject.toml scripts/make-venv.sh
 venv: $(STAMP)
 
 train: venv
-	$(BIN)/bot train
+	@$(BIN)/bot train
 
-run: train
-	$(BIN)/bot run
+# `bot run` trains first if needed, then shows each step with its time; the details are in var/logs/.
+run: venv
+	@$(BIN)/bot run
 
 lint: venv
 	$(BIN)/ruff check bot actions tests benchmarks

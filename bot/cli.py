@@ -12,34 +12,55 @@ from bot.settings import get_settings
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    import subprocess
+
     from bot.training import train
 
-    train(force=args.force, config=args.config)
+    try:
+        train(force=args.force, config=args.config)
+    except subprocess.CalledProcessError:
+        return 1  # train() showed why
     return 0
 
 
 def cmd_run(_: argparse.Namespace) -> int:
+    import subprocess
+
+    from sqlalchemy.engine import make_url
+
+    from bot.console import log_to_file, step
     from bot.publications.build import build_all
     from bot.services import core_services, gateway_services, supervise, web_service, worker_service
     from bot.storage.db import upgrade
     from bot.training import train
 
     settings = get_settings()
-    model = train()
-    upgrade()
-    build_all()
+    if error := settings.rasa_exposure_error():
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    log_dir = settings.var_dir / "logs"
+    log_to_file(log_dir / "run.log")
+    with step("Environment") as done:
+        upgrade()
+        done(f"database {make_url(settings.database_url).get_backend_name()} up to date; logs in {log_dir}")
+    try:
+        model = train()
+    except subprocess.CalledProcessError:
+        return 1
+    with step("Handbooks") as done:
+        done(f"{len(build_all())} PDF files built")
     services = [
         *core_services(settings, model),
         web_service(settings),
         *gateway_services(settings),
         worker_service(settings),
     ]
-    print(
+    print(f"{'Services':<12} starting {', '.join(s.name for s in services)} (on {settings.bind_host})", flush=True)
+    ready = (
         f"Web chat: http://localhost:{settings.web_port}/   "
-        f"REST: http://localhost:{settings.rasa_port}/webhooks/rest/webhook   logs: {settings.var_dir / 'logs'}",
-        flush=True,
+        f"REST: http://localhost:{settings.rasa_port}/webhooks/rest/webhook\n"
     )
-    return supervise(services, log_dir=settings.var_dir / "logs")
+    return supervise(services, log_dir, ready_message=ready)
 
 
 def cmd_web(_: argparse.Namespace) -> int:

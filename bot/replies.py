@@ -20,8 +20,10 @@ WELCOME = (
 CONSENT = (
     "Bà con có muốn nhận tin (cảnh báo bão, cấm biển, pháp luật, chính sách hỗ trợ) không?\n"
     "Để gửi tin, chúng tôi lưu: mã tài khoản {channel} của bà con, tên hiển thị, khu vực và chủ đề bà con "
-    "chọn, thời điểm đồng ý. Dữ liệu chỉ dùng để gửi tin của chương trình thông tin, tuyên truyền biển đảo "
-    "(cơ quan thông tin, truyền thông của tỉnh và Bộ đội Biên phòng tỉnh), không chia sẻ cho ai khác. "
+    "chọn, thời điểm đồng ý. Nếu bà con cho biết tàu dài bao nhiêu mét, chúng tôi lưu cả chiều dài tàu để trả "
+    "lời đúng cỡ tàu mà không hỏi lại. Dữ liệu chỉ dùng để gửi tin và trả lời bà con, trong chương trình "
+    "thông tin, tuyên truyền biển đảo (cơ quan thông tin, truyền thông của tỉnh và Bộ đội Biên phòng tỉnh), "
+    "không chia sẻ cho ai khác. "
     "Bà con xem dữ liệu bằng /dulieu, ngừng nhận tin bằng /stop, xóa dữ liệu bằng /xoadulieu, bất cứ lúc nào."
 )
 CONSENT_YES = "Đồng ý nhận tin"
@@ -45,6 +47,7 @@ MY_DATA = (
     "- Tên hiển thị: {name}\n"
     "- Nhận tin: {status}\n"
     "- Khu vực: {area}\n"
+    "- Chiều dài tàu: {vessel_length}\n"
     "- Chủ đề: {topics}\n"
     "- Đồng ý nhận tin lúc: {consent_at}\n"
     "- Nội dung đã đồng ý: {consent_text}\n"

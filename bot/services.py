@@ -2,10 +2,17 @@
 
 ``bot run`` uses this to start everything; the end-to-end tests use it to start the same processes
 on their own ports, so what is tested is what runs.
+
+Children never outlive the process that started them: each asks the kernel for SIGTERM when its
+parent dies (``PR_SET_PDEATHSIG``), so a ``bot run`` killed by SIGKILL, a power cut's supervisor or the
+OOM killer leaves no orphan holding the ports. The signal follows the *thread* that started the child:
+services are started and restarted from the thread that lives as long as they should (the main thread of
+``bot run``; the watcher thread of ``supervised``, whose restarted children end with it).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import random
 import signal
@@ -16,16 +23,20 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.settings import PROJECT_ROOT, RASA_MAX_REQUEST_BYTES, Settings
 from bot.training import quiet_tensorflow_env
 
 STOP_TIMEOUT_SECONDS = 15
 MAX_RESTARTS_PER_MINUTE = 5
+PORT_TAKEN_EXIT_CODE = 2
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_TCP_LISTEN = "0A"  # socket state in /proc/net/tcp
 
 
 _PORTS_GIVEN: set[int] = set()
@@ -52,6 +63,88 @@ def free_port() -> int:
         return port
 
 
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child receive SIGTERM when its parent dies (Linux only).
+
+    It runs in the child between fork and exec: if the parent died before the request was made, the
+    child has already been adopted, and it ends itself at once instead of running orphaned.
+    """
+    if sys.platform != "linux":
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: the child must not load anything
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return preexec
+
+
+@dataclass(frozen=True)
+class PortHolder:
+    pid: int
+    command: str
+
+
+class PortTaken(RuntimeError):
+    """A service's port is already listened on by another process."""
+
+    def __init__(self, service: str, port: int, holders: list[PortHolder]) -> None:
+        if holders:
+            who = "; ".join(f"pid {h.pid}: {h.command}" for h in holders)
+            hint = f"Stop it (kill {' '.join(str(h.pid) for h in holders)}) or give {service} another port."
+        else:
+            who = "a process this user cannot see"
+            hint = f"Find it with 'sudo ss -ltnp sport = :{port}', or give {service} another port."
+        super().__init__(f"port {port} ({service}) is already in use by {who}. {hint}")
+        self.port = port
+        self.holders = holders
+
+
+def port_holders(port: int, proc: Path = Path("/proc")) -> list[PortHolder] | None:
+    """The processes listening on a TCP port: None if nobody listens; [] if the holders are hidden from
+    this user (another user's processes, whose file descriptors cannot be read)."""
+    inodes = set()
+    for table in ("tcp", "tcp6"):
+        try:
+            rows = (proc / "net" / table).read_text().splitlines()[1:]
+        except FileNotFoundError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if fields[3] == _TCP_LISTEN and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{fields[9]}]")
+    if not inodes:
+        return None
+    holders = []
+    for pid in (int(entry.name) for entry in proc.iterdir() if entry.name.isdigit()):
+        try:
+            fds = list((proc / str(pid) / "fd").iterdir())
+            if any(os.readlink(fd) in inodes for fd in fds):
+                command = (proc / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                holders.append(PortHolder(pid, command.strip()))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return holders
+
+
+def check_ports_free(services: list[Service]) -> None:
+    """Raise PortTaken for the first service whose port another process already listens on."""
+    for service in services:
+        if service.port is not None and (holders := port_holders(service.port)) is not None:
+            raise PortTaken(service.name, service.port, holders)
+
+
+class StartFailed(RuntimeError):
+    """A service stopped while starting, or did not answer in time."""
+
+    def __init__(self, service: str, message: str) -> None:
+        super().__init__(f"{service} {message}")
+        self.service = service
+
+
 @dataclass
 class Service:
     """One long-running process: its command, its environment and, once started, its handle."""
@@ -62,6 +155,11 @@ class Service:
     ready_url: str | None = None
     process: subprocess.Popen | None = None
     restarts: list[float] = field(default_factory=list)
+
+    @property
+    def port(self) -> int | None:
+        """The port the service listens on (the one it is checked on)."""
+        return urlsplit(self.ready_url).port if self.ready_url else None
 
     def start(self, log_dir: Path | None = None) -> None:
         output = None
@@ -75,6 +173,7 @@ class Service:
             stdout=output,
             stderr=subprocess.STDOUT if output else None,
             start_new_session=True,  # Ctrl-C reaches only the supervisor, which stops us in order
+            preexec_fn=_die_with_parent(),  # runs prctl and getppid only: safe beside threads
         )
 
     def running(self) -> bool:
@@ -171,20 +270,33 @@ def gateway_services(settings: Settings, extra_env: dict[str, str] | None = None
     return services
 
 
-def wait_until_ready(services: list[Service], timeout: float = 180.0) -> None:
+def wait_until_ready(
+    services: list[Service], timeout: float = 180.0, on_ready: Callable[[Service], None] | None = None
+) -> None:
     """Block until every service answers its ready URL; raise if one dies or time runs out."""
     deadline = time.monotonic() + timeout
     for service in services:
         while service.ready_url:
             if not service.running():
-                raise RuntimeError(f"{service.name} stopped while starting (see its log)")
+                raise StartFailed(service.name, "stopped while starting (see its log)")
             try:
                 with urllib.request.urlopen(service.ready_url, timeout=2):
                     break
             except (urllib.error.URLError, OSError):
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"{service.name} did not become ready in {timeout:.0f} s") from None
+                    raise StartFailed(service.name, f"did not become ready in {timeout:.0f} s") from None
                 time.sleep(0.5)
+        if on_ready is not None:
+            on_ready(service)
+
+
+def log_tail(log_dir: Path, service: str, lines: int = 15) -> str:
+    """The last lines a service wrote to its log (to show why it stopped)."""
+    try:
+        text = (log_dir / f"{service}.log").read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
 
 
 def stop_all(services: list[Service]) -> None:
@@ -201,6 +313,7 @@ def stop_all(services: list[Service]) -> None:
 @contextmanager
 def launched(services: list[Service], log_dir: Path, timeout: float = 240.0) -> Iterator[list[Service]]:
     """Start the services, wait until they answer, and stop them when the block ends."""
+    check_ports_free(services)
     for service in services:
         service.start(log_dir)
     try:
@@ -219,7 +332,7 @@ class Supervisor:
         self.stopping = threading.Event()
 
     def watch(self) -> int:
-        """Until ``stopping`` is set: 0, or 1 if a service keeps dying."""
+        """Until ``stopping`` is set: 0; 1 if a service keeps dying; 2 if another process took its port."""
         while not self.stopping.wait(0.5):
             for service in self.services:
                 if self.stopping.is_set() or service.running():
@@ -229,6 +342,11 @@ class Supervisor:
                 if len(service.restarts) > MAX_RESTARTS_PER_MINUTE:
                     print(f"{service.name} keeps stopping; giving up. See its log.", file=sys.stderr)
                     return 1
+                try:
+                    check_ports_free([service])
+                except PortTaken as taken:
+                    print(f"{service.name} stopped and cannot restart: {taken}", file=sys.stderr)
+                    return PORT_TAKEN_EXIT_CODE
                 print(f"{service.name} stopped unexpectedly; restarting", flush=True)
                 service.start(self.log_dir)
         return 0
@@ -248,25 +366,35 @@ def supervised(services: list[Service], log_dir: Path, timeout: float = 240.0) -
             watcher.join()
 
 
-def supervise(services: list[Service], log_dir: Path | None = None) -> int:
-    """Start the services, restart any that dies, stop all on SIGINT or SIGTERM (``bot run``)."""
+def supervise(services: list[Service], log_dir: Path, ready_message: str = "") -> int:
+    """Start the services, restart any that dies, stop all on SIGINT or SIGTERM (``bot run``).
+
+    Prints where each service listens as it becomes ready; 2 at once if a port is taken.
+    """
+    try:
+        check_ports_free(services)
+    except PortTaken as taken:
+        print(f"Cannot start: {taken}", file=sys.stderr)
+        return PORT_TAKEN_EXIT_CODE
     supervisor = Supervisor(services, log_dir)
     signal.signal(signal.SIGINT, lambda *_: supervisor.stopping.set())
     signal.signal(signal.SIGTERM, lambda *_: supervisor.stopping.set())
+    started = time.monotonic()
     for service in services:
         service.start(log_dir)
     try:
-        wait_until_ready(services)
-        print_ready(services)
+        wait_until_ready(services, on_ready=lambda s: _print_ready(s, started))
+        print(f"{ready_message}Press Ctrl-C to stop.", flush=True)
         return supervisor.watch()
-    except (RuntimeError, TimeoutError) as error:
-        print(f"Could not start: {error}", file=sys.stderr)
+    except StartFailed as error:
+        print(f"Could not start: {error}. Last lines of {log_dir / f'{error.service}.log'}:", file=sys.stderr)
+        print(log_tail(log_dir, error.service), file=sys.stderr)
         return 1
     finally:
         print("Stopping...", flush=True)
         stop_all(services)
 
 
-def print_ready(services: list[Service]) -> None:
-    names = ", ".join(s.name for s in services)
-    print(f"Running: {names}. Press Ctrl-C to stop.", flush=True)
+def _print_ready(service: Service, started: float) -> None:
+    where = f"listens on port {service.port}" if service.port else "started"
+    print(f"  {service.name:<10} {where:<22} {time.monotonic() - started:6.1f} s", flush=True)

@@ -6,7 +6,9 @@ repository named by ``BOT_ENV_FILE`` (lines of ``NAME=value``; the environment w
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,6 +17,24 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Public requests to Rasa are small: a bigger body gets 413 (from Rasa, and from the balancer).
 RASA_MAX_REQUEST_BYTES = 64 * 1024
+
+
+def secret_in_var(var_dir: Path, name: str) -> str:
+    """A random secret kept in ``var_dir / name`` (made on first use, readable by its owner only, never in
+    git). Processes starting together get the same one: the file appears whole, once."""
+    path = var_dir / name
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        draft = var_dir / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            file.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def _load_env_file() -> None:
@@ -109,6 +129,21 @@ class Settings:
     def replicated(self) -> bool:
         """Several Rasa servers and action servers behind the balancer (``RASA_REPLICAS`` > 1)."""
         return self.rasa_replicas > 1
+
+    def rasa_api_token(self) -> str:
+        """The token of Rasa's HTTP API: ``RASA_AUTH_TOKEN``, else a random one kept in var/ (the API is
+        never open without one). Rasa (bot/rasa_server.py) and every client of its API read it here."""
+        return self.rasa_auth_token or secret_in_var(self.var_dir, "rasa-api.token")
+
+    def rasa_exposure_error(self) -> str | None:
+        """Why Rasa must not start: its API would be reachable beyond this machine, and no token was set."""
+        if self.rasa_auth_token or _loopback(self.bind_host):
+            return None
+        return (
+            f"BIND_HOST={self.bind_host} opens Rasa's HTTP API beyond this machine, but RASA_AUTH_TOKEN is not "
+            "set. Set RASA_AUTH_TOKEN to a long random value (and give it to the API's clients), or keep "
+            "BIND_HOST=127.0.0.1."
+        )
 
     @property
     def zalo_enabled(self) -> bool:
@@ -229,6 +264,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         rasa_replica_ports=_ports(env, "RASA_REPLICA_PORTS", replicas, rasa_port + 11),
         actions_replica_ports=_ports(env, "ACTIONS_REPLICA_PORTS", replicas, actions_port + 11),
     )
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 @lru_cache(maxsize=1)

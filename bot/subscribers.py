@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from bot.settings import get_settings
+from bot.settings import get_settings, secret_in_var
 from bot.storage import db
 from bot.storage.models import (
     BroadcastDelivery,
@@ -44,14 +44,7 @@ AWAITING_AREA = "area"
 def _pseudonym_key() -> bytes:
     """Key of the pseudonymous ids: PSEUDONYM_KEY, else a random key kept in var/ (never in git)."""
     settings = get_settings()
-    if settings.pseudonym_key:
-        return settings.pseudonym_key.encode()
-    path = settings.var_dir / "pseudonym.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip().encode()
+    return (settings.pseudonym_key or secret_in_var(settings.var_dir, "pseudonym.key")).encode()
 
 
 def pseudonym(channel: str, user_id: str) -> str:
@@ -106,12 +99,20 @@ def give_consent(subscriber: Subscriber, wording: str) -> Subscriber:
 
 
 def withdraw(subscriber: Subscriber) -> Subscriber:
-    """Stop all broadcasts to this person now (the consent record stays, marked withdrawn)."""
+    """Stop all broadcasts to this person now and forget their vessel's length (the consent record stays,
+    marked withdrawn)."""
     was_active = subscriber.status == SubscriberStatus.ACTIVE
     event = (
         _event(subscriber.channel, subscriber.channel_user_id, "unsubscribed", subscriber.area) if was_active else None
     )
-    return _update(subscriber.id, event, status=SubscriberStatus.UNSUBSCRIBED, withdrawn_at=utcnow(), awaiting=None)
+    return _update(
+        subscriber.id,
+        event,
+        status=SubscriberStatus.UNSUBSCRIBED,
+        withdrawn_at=utcnow(),
+        awaiting=None,
+        vessel_length=None,  # kept only with consent
+    )
 
 
 def set_awaiting(subscriber: Subscriber, awaiting: str | None) -> Subscriber:
@@ -120,6 +121,14 @@ def set_awaiting(subscriber: Subscriber, awaiting: str | None) -> Subscriber:
 
 def set_area(subscriber: Subscriber, area_key: str) -> Subscriber:
     return _update(subscriber.id, area=area_key, awaiting=None)
+
+
+def remember_vessel_length(subscriber: Subscriber, length: float) -> Subscriber:
+    """Keep the length the person stated for their vessel, so they are not asked again: only with their
+    consent (an active subscription); sent to the assistant with each message (bot/gateways/core.py)."""
+    if subscriber.status != SubscriberStatus.ACTIVE or subscriber.vessel_length == length:
+        return subscriber
+    return _update(subscriber.id, vessel_length=length)
 
 
 def toggle_topic(subscriber: Subscriber, topic: str) -> Subscriber:
@@ -207,6 +216,11 @@ def _anonymise(session: Session, channel: str, user_id: str, ref: str) -> None:
         .where(BroadcastDelivery.channel == channel, BroadcastDelivery.channel_user_id == user_id)
         .values(channel_user_id="", user_ref=unlinked)
     )
+
+
+def metres(length: float | None) -> str:
+    """A stored length for people to read: "13,5 m"."""
+    return f"{length:g} m".replace(".", ",") if length is not None else "–"
 
 
 def local_time(moment: datetime | None) -> str:

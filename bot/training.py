@@ -3,16 +3,25 @@
 The model file is named after a fingerprint of everything that shapes it (config, domain, training
 data, knowledge file, our NLU components, pinned dependencies), so ``make run`` and ``make test``
 retrain exactly when something changed, and an unchanged checkout starts in seconds.
+
+Rasa's output goes to var/logs/train.log; the terminal shows a progress line (the component being
+trained, its epoch) and the warnings worth reading, not the routine ones: deprecations, and the
+validator's list of knowledge intents and answers "not used in any story or rule" (KnowledgePolicy
+maps them, stories don't).
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from bot.console import seconds
 from bot.settings import PROJECT_ROOT, get_settings
 
 MODEL_INPUTS = (
@@ -29,6 +38,12 @@ MODEL_INPUTS = (
     "requirements.lock",
 )
 KEEP_MODELS = 3
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_COMPONENT = re.compile(r"Starting to train component '(\w+)'")
+_EPOCH = re.compile(r"^Epochs:\s+\d+%\|[^|]*\|\s*(\d+)/(\d+)")
+_WARNING = re.compile(r"\b\w*Warning: .*|\b(?:WARNING|ERROR)\b.*")
+_ROUTINE = re.compile(r"Deprecat|MovedIn20Warning|FutureWarning|is not used in any story or rule")
+SHOWN_WARNINGS = 10
 
 
 def quiet_tensorflow_env() -> dict[str, str]:
@@ -59,10 +74,11 @@ def train(force: bool = False, config: str = "config.yml") -> Path:
     """Return the model for the current inputs, training it first if it does not exist yet."""
     target = model_path(config)
     if target.exists() and not force:
-        print(f"Model is up to date: {target.name}")
+        print(f"{'Model':<12} up to date: {target.name}", flush=True)
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    print(f"Training {target.name} (the data or the pipeline changed)...", flush=True)
+    log = get_settings().var_dir / "logs" / "train.log"
+    print(f"{'Model':<12} training {target.name} (the data or the pipeline changed); log: {log}", flush=True)
     command = [
         sys.executable,
         "-m",
@@ -80,9 +96,57 @@ def train(force: bool = False, config: str = "config.yml") -> Path:
         "--fixed-model-name",
         target.name.removesuffix(".tar.gz"),
     ]
-    subprocess.run(command, cwd=PROJECT_ROOT, env=quiet_tensorflow_env(), check=True)
+    started = time.monotonic()
+    returncode, warnings = _run_logged(command, log, started)
+    if returncode != 0:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        print(f"Training failed. Last lines of {log}:", *lines[-20:], sep="\n", file=sys.stderr)
+        raise subprocess.CalledProcessError(returncode, command)
+    for warning in warnings[:SHOWN_WARNINGS]:
+        print(f"  warning: {warning}", file=sys.stderr)
+    if len(warnings) > SHOWN_WARNINGS:
+        print(f"  ... {len(warnings) - SHOWN_WARNINGS} more warnings in {log}", file=sys.stderr)
+    print(f"{'Model':<12} trained in {seconds(time.monotonic() - started)}", flush=True)
     _remove_old_models(target, Path(config).stem)
     return target
+
+
+def _run_logged(command: list[str], log: Path, started: float) -> tuple[int, list[str]]:
+    """Run Rasa with its output in ``log``; on a terminal, keep one progress line up to date.
+    Returns the exit code and the warnings that are not routine (each once)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    progress = sys.stdout.isatty()
+    warnings: list[str] = []
+    component = ""
+
+    def read(line: str) -> None:
+        nonlocal component
+        line = _ANSI.sub("", line)
+        if found := _COMPONENT.search(line):
+            component = found[1]
+        elif (epoch := _EPOCH.match(line)) and progress:
+            elapsed = seconds(time.monotonic() - started)
+            print(f"\r  {component}: epoch {epoch[1]}/{epoch[2]} ({elapsed})\x1b[K", end="", flush=True)
+        elif (warning := _WARNING.search(line)) and not _ROUTINE.search(line) and warning[0] not in warnings:
+            warnings.append(warning[0])
+
+    with (
+        log.open("wb") as out,
+        subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=quiet_tensorflow_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        ) as rasa,
+    ):
+        assert rasa.stdout is not None
+        pending, decoder = "", codecs.getincrementaldecoder("utf-8")(errors="replace")
+        while chunk := rasa.stdout.read1(65536):
+            out.write(chunk)
+            *lines, pending = re.split(r"[\r\n]", pending + decoder.decode(chunk))
+            for line in lines:
+                read(line)
+        read(pending)
+    if progress:
+        print("\r\x1b[K", end="", flush=True)
+    return rasa.returncode, warnings
 
 
 def _remove_old_models(keep: Path, stem: str) -> None:

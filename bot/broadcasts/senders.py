@@ -1,24 +1,24 @@
 """Deliver one broadcast to one person on one platform, and say what happened.
 
-Each sender paces itself to its platform's limits (Telegram: about 30 messages a second overall and one
-a second per chat; Zalo: about 4,000 requests a minute per app) and turns the platform's answers into
-an ``Outcome``: sent, blocked (403 / the person left the OA: never send again), retry later (429 with
-its retry_after, network trouble) or failed.
+Each sender paces itself to its platform's limits (Telegram: about 30 messages a second per bot and one
+a second per chat; Zalo: about 4,000 requests a minute per app), shared with every other worker sending
+for the same bot or app when there is a Redis (bot/broadcasts/rate_limit.py), and turns the platform's
+answers into an ``Outcome``: sent, blocked (403 / the person left the OA: never send again), retry later
+(429 with its retry_after, network trouble) or failed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from aiolimiter import AsyncLimiter
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.broadcasts.rate_limit import pacer
 from bot.channels.render import split_text
 from bot.channels.types import TELEGRAM, ZALO
 from bot.gateways.zalo.client import OutsideWindow, RateLimited, Unreachable, ZaloClient, ZaloError
@@ -46,30 +46,14 @@ class Content:
     photo_file_id: str | None = None
 
 
-class Pacer:
-    """A steady rate (no bursts) that a 429 can pause for everyone."""
-
-    def __init__(self, per_second: float) -> None:
-        self._limiter = AsyncLimiter(1, 1 / per_second) if per_second > 0 else None
-        self._paused_until = 0.0
-
-    def pause(self, seconds: float) -> None:
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
-
-    async def wait(self) -> None:
-        while (delay := self._paused_until - time.monotonic()) > 0:
-            await asyncio.sleep(delay)
-        if self._limiter is not None:
-            await self._limiter.acquire()
-
-
 class TelegramSender:
     channel = "telegram"
 
     def __init__(self, settings: Settings, per_second: float) -> None:
         api = settings.telegram_api_url.rstrip("/")
         self.bot = Bot(settings.telegram_bot_token, base_url=api, base_file_url=api.removesuffix("/bot") + "/file/bot")
-        self.pacer = Pacer(per_second)
+        bot_id = settings.telegram_bot_token.split(":")[0]  # Telegram's limit is per bot; the id is not secret
+        self.pacer = pacer(settings.redis_url, self.channel, bot_id, per_second)
 
     async def send(self, user_id: str, content: Content) -> Outcome:
         chat = int(user_id)
@@ -94,7 +78,7 @@ class TelegramSender:
             return SENT
         except RetryAfter as error:
             seconds = float(error.retry_after if isinstance(error.retry_after, int | float) else 1)
-            self.pacer.pause(seconds)
+            await self.pacer.pause(seconds)
             return Outcome("retry", seconds, "429 too many requests")
         except Forbidden as error:
             return Outcome("blocked", error=str(error)[:200])
@@ -105,6 +89,7 @@ class TelegramSender:
 
     async def close(self) -> None:
         await self.bot.shutdown()
+        await self.pacer.close()
 
 
 class ZaloSender:
@@ -112,7 +97,7 @@ class ZaloSender:
 
     def __init__(self, settings: Settings, per_second: float) -> None:
         self.client = ZaloClient(settings)
-        self.pacer = Pacer(per_second)
+        self.pacer = pacer(settings.redis_url, self.channel, settings.zalo_app_id, per_second)
 
     async def send(self, user_id: str, content: Content) -> Outcome:
         try:
@@ -130,7 +115,7 @@ class ZaloSender:
         except Unreachable as error:
             return Outcome("blocked", error=str(error)[:200])
         except RateLimited as error:
-            self.pacer.pause(60)
+            await self.pacer.pause(60)
             return Outcome("retry", 60, str(error)[:200])
         except ZaloError as error:
             return Outcome("failed", error=str(error)[:200])
@@ -139,3 +124,4 @@ class ZaloSender:
 
     async def close(self) -> None:
         await self.client.close()
+        await self.pacer.close()

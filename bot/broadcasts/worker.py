@@ -6,6 +6,10 @@ workers take disjoint rows without waiting for each other); on SQLite the statem
 write lock, which serialises claims just as safely. Each outcome is committed as soon as it is known,
 so a worker killed mid-way leaves only its in-flight rows in ``sending``; after ``lease_seconds`` any
 worker puts them back in the queue (they may then be sent twice: at most one batch).
+
+Every send first takes its turn at the platform's rate; with ``REDIS_URL`` the workers of all hosts
+share one schedule per bot or app in Redis (bot/broadcasts/rate_limit.py), without it each worker
+paces itself: one worker per bot then, or set ``REDIS_URL``.
 """
 
 from __future__ import annotations
@@ -43,11 +47,14 @@ def claim(worker_id: str, limit: int, now: datetime) -> list[BroadcastDelivery]:
         .order_by(Q.id)
         .limit(limit)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite renders nothing and locks the database
+        .cte("candidates")
+        # Chosen once: as a subquery of the IN, PostgreSQL re-ran it for every row and claimed the whole queue
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
     with db.session() as session, session.begin():
         session.execute(
             update(Q)
-            .where(Q.id.in_(candidates.scalar_subquery()), Q.status == DeliveryStatus.QUEUED)
+            .where(Q.id.in_(select(candidates.c.id)), Q.status == DeliveryStatus.QUEUED)
             .values(status=DeliveryStatus.SENDING, claimed_by=token, claimed_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -137,6 +144,8 @@ class Worker:
 
     async def run(self) -> None:
         logger.info("Broadcast worker %s started (channels: %s)", self.worker_id, ", ".join(self.senders) or "none")
+        if not self.settings.redis_url and not self.settings.database_url.startswith("sqlite"):
+            logger.warning("REDIS_URL is not set: this worker keeps to the platforms' rates alone, not with others")
         try:
             while not self._stop.is_set():
                 if not await self.step():

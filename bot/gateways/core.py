@@ -29,6 +29,7 @@ from bot.channels.render import Button, OutMessage, render
 from bot.channels.types import ChannelType
 from bot.gateways.throttle import FloodGuard
 from bot.metrics import timing
+from bot.nlu.lengths import stated_length
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rescue import contacts_reply
 from bot.settings import get_settings
@@ -56,6 +57,8 @@ ASSISTANT_COMMANDS = {"help": "/help", "tailieu": "/request_publication"}
 ASSISTANT_PAYLOAD = re.compile(r"^/(kb_[a-z0-9_]+|request_publication(\{.*\})?)$")
 # The areas offered as buttons where a channel allows few buttons (others are typed).
 FEATURED_AREAS = ("ly_son", "sa_huynh", "binh_son", "dong_son")
+# The assistant's question "Tàu của bà con dài bao nhiêu mét?" (actions/context.py): a number answers it.
+ASK_LENGTH_RESPONSE = "utter_ask_vessel_length"
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Gateway:
         self.flood = flood or FloodGuard()
         self.composer = Composer(channel)
         self._locks: dict[str, asyncio.Lock] = {}
+        self._asked_length: set[str] = set()  # subscribers the assistant just asked their vessel's length
 
     async def respond(self, incoming: Incoming, deliver: Callable[[list[OutMessage]], Awaitable[None]]) -> None:
         """``handle`` a message and ``deliver`` the replies; if the assistant answered it, record what the
@@ -185,7 +189,11 @@ class Gateway:
         return [OutMessage(replies.NOT_UNDERSTOOD_KIND)]
 
     async def ask_assistant(self, person: Subscriber, text: str) -> list[OutMessage]:
-        metadata = {"channel": self.channel.name, "area": person.area, "subscriber": person.status}
+        person = await self._learn_vessel_length(person, text)
+        metadata = {
+            "channel": self.channel.name, "area": person.area, "vessel_length": person.vessel_length,
+            "subscriber": person.status,
+        }  # fmt: skip
         waiting = WAITING.get()
         if waiting is not None:
             metadata[timing.RECEIVED_AT] = waiting.received
@@ -197,6 +205,8 @@ class Gateway:
             return [OutMessage(replies.TRY_AGAIN)]
         if waiting is not None:
             waiting.asked_assistant = True
+        if person.status == SubscriberStatus.ACTIVE and any(r.get("response") == ASK_LENGTH_RESPONSE for r in answer):
+            self._asked_length.add(person.channel_user_id)
         messages: list[OutMessage] = []
         for reply in answer:
             action = (reply.get("custom") or {}).get("gateway_action")
@@ -207,6 +217,16 @@ class Gateway:
             else:
                 messages += render([reply], self.channel)
         return messages
+
+    async def _learn_vessel_length(self, person: Subscriber, text: str) -> Subscriber:
+        """The length of the person's vessel, if this message states it ("tàu tui 13m", or "13" in reply to the
+        assistant's question), kept with their consent (subscribers.remember_vessel_length)."""
+        answering = person.channel_user_id in self._asked_length
+        self._asked_length.discard(person.channel_user_id)
+        length = stated_length(text, answering)
+        if length is None:
+            return person
+        return await asyncio.to_thread(subscribers.remember_vessel_length, person, length)
 
     # ---- commands --------------------------------------------------------------------------------
 
@@ -239,6 +259,7 @@ class Gateway:
         text = replies.MY_DATA.format(
             channel=s.channel.capitalize(), user_id=s.channel_user_id, name=s.display_name or "–",
             status=replies.STATUS_NAMES.get(s.status, s.status), area=area.name if area else "–",
+            vessel_length=subscribers.metres(s.vessel_length),
             topics=", ".join(subscribers.TOPICS[t] for t in s.topic_list) or "–",
             consent_at=subscribers.local_time(s.consent_at), consent_text=s.consent_text or "–",
             withdrawn_at=subscribers.local_time(s.withdrawn_at), created_at=subscribers.local_time(s.created_at),

@@ -163,11 +163,17 @@ _CALM = _compile(
         r"\bmang theo\b", r"\bbenh (dau )?(tim|gi|nay)\b", r"\bbi benh\b", r"\bco (duoc|nen) di bien\b",
         r"\bso cuu\b.*\bnhu the nao\b", r"\b(cau chi|bong den)\b", r"\b(uong|bai|tu) thuoc\b",
         r"\bthuoc (gi|nao)\b", r"\bkham (suc khoe|benh|o dau)\b", r"\bsuc khoe\b",
-        # the general case: "nếu...", "trường hợp...", "X thì sao / phải / có bị..."
+    ]
+)  # fmt: skip
+# The general case ("nếu...", "trường hợp...", "X thì sao / phải / có bị..."): calm only when nothing says it is
+# happening now ("tàu đang chìm thì phải làm sao" is a call for help in the form of a question).
+_HYPOTHETICAL = _compile(
+    [
         r"\b(neu|gia su|truong hop|lo may|phong khi|khi nao)\b",
         r"(?<!\broi )\bthi (sao|lam sao|phai|co|bi|ai|xu ly|tinh|duoc|giao|bao)\b",
     ]
 )  # fmt: skip
+_NOW = _compile([r"\b(dang|roi|bay gio|gio nay|luc nay|hien gio|ngay)\b", r"\b(to|lon|manh|nhieu|nhanh) qua\b"])
 # With diacritics "cháy" (burn) is not "chạy" (run): what is ambiguous when folded is strong here.
 _ACCENTED_STRONG = regex.compile(
     r"\bđang (bốc )?cháy\b|\bbốc cháy\b|\bcháy (tàu|ghe|máy|buồng|lớn|hầm|khoang|rồi|lan)\b|\blửa cháy\b|\bđắm\b"
@@ -193,7 +199,7 @@ def danger_level(text: str) -> str:
     plain = _shouted(fold(accented))
     if _CALL.search(words) or _CALL_IN_CLAUSE.search(plain):
         return "strong"
-    if _CALM.search(words):
+    if _CALM.search(words) or (_HYPOTHETICAL.search(words) and not _NOW.search(words)):
         return "calm"
     if _STRONG.search(words) or _ACCENTED_STRONG.search(accented):
         return "strong"

@@ -1,14 +1,15 @@
 """Vessel lengths and short follow-ups, read by rule: the last step of the NLU pipeline.
 
-- Entity ``vessel_length`` (metres, a float) for a length named next to a vessel word or with a unit:
-  "tàu tui 13m", "ghe 13 met", "tau 13,5m", "chiều dài 15 mét". A class is not a length ("dưới 15 m",
-  "từ 15 m trở lên", "15-24m"), nor are other units ("tàu 90 CV", "cách bờ 200 m" is out of range).
+- Entity ``vessel_length`` (metres, a float) for a length the text names (bot/nlu/lengths.py: "tàu tui
+  13m", "ghe 13 met", "chiều dài 15 mét"; not a class, "dưới 15 m"); when the text names none, the length
+  a subscriber gave before, which the gateway sends in the message metadata (``vessel_length``), so a
+  returning subscriber is not asked again. A length in the text always wins.
 - Entity ``bare_number`` for a message that is only a number ("13", "khoảng 13,5"): the answer to "Tàu
   của bà con dài bao nhiêu mét?" (domain.yml maps it to the slot only while that question is open).
 - Intent ``ask_fine`` for "vậy phạt bao nhiêu?", ``inform_vessel_length`` for a message that says a
   length and nothing else ("còn tàu 24 m thì sao?", "tàu tui 13m"), and ``length_unknown`` for "không rõ",
   "ko biet", "xem hết": their meaning is in the conversation (bot/dialogue/knowledge_policy.py), so the
-  classifier's guess is replaced.
+  classifier's guess is replaced. A length from the metadata is not said in the message: it sets none.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from __future__ import annotations
 import re
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.danger import EMERGENCY_INTENT
 from bot.nlu.language import OTHER_LANGUAGE_INTENT
+from bot.nlu.lengths import MAX_LENGTH, MIN_LENGTH, bare_number, vessel_lengths
 from bot.nlu.rule_component import RuleComponent
 from bot.text import fold
 
@@ -30,15 +32,8 @@ LENGTH_INTENT = "inform_vessel_length"
 FINE_INTENT = "ask_fine"
 UNKNOWN_INTENT = "length_unknown"
 EXTRACTOR = "VesselLengthReader"
+METADATA_KEY = "vessel_length"  # the subscriber's stored length (bot/gateways/core.py)
 _FOLLOWUPS = (LENGTH_INTENT, FINE_INTENT, UNKNOWN_INTENT)
-MIN_LENGTH, MAX_LENGTH = 1.0, 100.0  # "112" is a phone number, "cách bờ 200 m" a distance
-
-_NUMBER = r"(\d+(?:[.,]\d+)?)"
-# A number with a unit of length, or after "dài" ("chiều dài 15"); not followed by "trở lên", "-", "m2"...
-_LENGTH = re.compile(rf"(?<![\d.,\-–])(?:{_NUMBER}\s*(?:m|met|meter|thuoc)\b|\bdai\s+{_NUMBER}\b)(?!\s*(?:tro|-|–|\d))")
-_CLASS_WORDS = {"duoi", "tren", "hon", "qua", "tu", "den", "toi", "khoi", "lon"}
-_VESSEL_WORDS = {"tau", "ghe", "thuyen", "dai"}
-_BARE = re.compile(rf"^(?:khoang|tam|chung|tau|ghe|dai)?\s*{_NUMBER}\s*(?:m|met)?\s*(?:a|ha|nha|thoi)?$")
 # Words of a message that only points back to the conversation ("còn tàu 24 m thì sao?").
 _FILLER = set(
     "con the thi sao vay z zay rua rang ntn nao nhu la ra neu tau ghe thuyen cua tui toi minh em anh chu bac "
@@ -53,30 +48,6 @@ _UNKNOWN = re.compile(
 )
 
 
-def _number(text: str) -> float:
-    return float(text.replace(",", "."))
-
-
-def vessel_lengths(text: str) -> list[tuple[float, int, int]]:
-    """(metres, start, end) of each vessel length the text names (positions in the NFC text)."""
-    folded = fold(text)
-    found = []
-    for match in _LENGTH.finditer(folded):
-        before = folded[: match.start()].split()[-3:]
-        if before and before[-1] in _CLASS_WORDS:
-            continue
-        value = _number(match[1] or match[2])
-        near_vessel = bool(match[2]) or any(w in _VESSEL_WORDS for w in before) or len(folded.split()) <= 2
-        if MIN_LENGTH <= value <= MAX_LENGTH and near_vessel:
-            found.append((value, match.start(), match.end()))
-    return found
-
-
-def bare_number(text: str) -> float | None:
-    match = _BARE.match(" ".join(fold(text).strip(" ?.!").split()))
-    return _number(match[1]) if match else None
-
-
 def followup_intent(text: str, has_length: bool) -> str | None:
     """``ask_fine``, ``inform_vessel_length`` or ``length_unknown`` when the message has no content of its own."""
     if not has_length and _UNKNOWN.match(" ".join(_WORD.findall(fold(text))[:6])):
@@ -88,6 +59,15 @@ def followup_intent(text: str, has_length: bool) -> str | None:
         return FINE_INTENT
     if has_length and set(words) <= _FILLER:
         return LENGTH_INTENT
+    return None
+
+
+def profile_length(metadata: object) -> float | None:
+    """The subscriber's stored length the gateway sent with the message, if it is a plausible one (the REST
+    channel is open: metadata is input like the text)."""
+    value = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and MIN_LENGTH <= value <= MAX_LENGTH:
+        return float(value)
     return None
 
 
@@ -108,6 +88,9 @@ class VesselLengthReader(RuleComponent):
                 entities.append(
                     {"entity": NUMBER_ENTITY, "value": number, "start": 0, "end": len(text), "extractor": EXTRACTOR}
                 )
+            known = profile_length(message.get(METADATA))
+            if known is not None and not entities:  # no span: the length is not in the text
+                entities.append({"entity": LENGTH_ENTITY, "value": known, "start": 0, "end": 0, "extractor": EXTRACTOR})
             if entities:
                 message.set(ENTITIES, [*(message.get(ENTITIES) or []), *entities], add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")

@@ -47,6 +47,7 @@ class Subscriber(Base):
     consent_at = Column(DateTime)
     withdrawn_at = Column(DateTime)
     awaiting = Column(String(16))  # what the bot asked and waits for (e.g. "area" typed as text)
+    vessel_length = Column(Float)  # metres, as the person stated it; kept only while they consent
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_seen_at = Column(DateTime, nullable=False, default=utcnow)
 
@@ -326,3 +327,20 @@ class DashboardSession(Base):
     csrf_token = Column(String(64), nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     expires_at = Column(DateTime, nullable=False)
+
+
+class LoginFailure(Base):
+    """A wrong password at the dashboard's log-in (never the password): it slows the next tries of that
+    account and that address, and admins see it on the accounts page."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_username_at", "username", "at"),
+        Index("ix_login_failures_address_at", "address", "at"),
+        Index("ix_login_failures_at", "at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow)
+    username = Column(String(64), nullable=False)  # as typed: the account may not exist
+    address = Column(String(64), nullable=False)

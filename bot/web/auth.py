@@ -4,29 +4,54 @@ Passwords are hashed with scrypt (Python's standard library) and a random salt. 
 token in an HttpOnly, SameSite=Strict cookie; only its SHA-256 is stored, with the CSRF token every
 form must send back and an expiry (``DASHBOARD_SESSION_HOURS``, 8 by default).
 Roles: ``staff`` reads, ``officer`` also broadcasts, ``admin`` also sees the accounts.
+
+Wrong passwords are stored (who was tried, from which address, never the password), logged as warnings
+and listed on the accounts page. Past a few within a quarter of an hour, that account or that address is
+locked for a while, the lock doubling with each further failure up to a quarter of an hour: guessing
+gets slow, and once the guessing stops the lock ends and the right password works again (a successful
+log-in starts the account's count afresh).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from bot.storage import db
-from bot.storage.models import DashboardSession, DashboardUser, utcnow
+from bot.storage.models import DashboardSession, DashboardUser, LoginFailure, utcnow
+
+logger = logging.getLogger(__name__)
 
 ROLES = ("staff", "officer", "admin")
 RANK = {role: rank for rank, role in enumerate(ROLES)}
 MIN_PASSWORD = 10
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+# Wrong passwords free of charge within the window, per account and per address (an office's staff
+# share one address); each one more locks for FIRST_LOCK, doubled every time, at most the window.
+FREE_FAILURES_PER_ACCOUNT = 5
+FREE_FAILURES_PER_ADDRESS = 10
+FAILURE_WINDOW = timedelta(minutes=15)
+FIRST_LOCK = timedelta(seconds=30)
+KEEP_FAILURES = timedelta(days=30)
 
 
 class AuthError(ValueError):
     """A bad account request; the message says why."""
+
+
+class TooManyFailures(Exception):
+    """A log-in refused without checking the password: too many recent failures for the account or address."""
+
+    def __init__(self, retry_after: timedelta) -> None:
+        super().__init__(f"locked for {retry_after}")
+        self.retry_after = retry_after
 
 
 def hash_password(password: str) -> str:
@@ -85,12 +110,23 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def log_in(username: str, password: str, hours: float) -> str | None:
-    """A new session token for the right password, else None (same time either way)."""
+def log_in(username: str, password: str, hours: float, address: str = "") -> str | None:
+    """A new session token for the right password, else None (same time either way). Raises
+    ``TooManyFailures`` while the account or the address (the client's IP) is locked."""
+    now = utcnow()
     with db.session() as session, session.begin():
         user = session.execute(select(DashboardUser).where(DashboardUser.username == username)).scalar_one_or_none()
+        locked_until = _locked_until(session, username, address, now, user.last_login_at if user else None)
+        if locked_until is not None:
+            logger.warning("Dashboard log-in as %r from %s refused: locked after repeated wrong passwords until %s UTC",
+                           username, address or "unknown address", f"{locked_until:%H:%M:%S}")  # fmt: skip
+            raise TooManyFailures(locked_until - now)
         valid = check_password(password, user.password_hash if user else hash_password("timing-equaliser"))
         if user is None or not valid:
+            session.add(LoginFailure(at=now, username=username[:64], address=address[:64]))
+            session.execute(delete(LoginFailure).where(LoginFailure.at < now - KEEP_FAILURES))
+            logger.warning("Wrong dashboard password for %r from %s%s", username, address or "unknown address",
+                           "" if user else " (no such account)")  # fmt: skip
             return None
         token = secrets.token_urlsafe(32)
         session.add(DashboardSession(token_hash=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
@@ -98,6 +134,31 @@ def log_in(username: str, password: str, hours: float) -> str | None:
         user.last_login_at = utcnow()
         session.execute(delete(DashboardSession).where(DashboardSession.expires_at < utcnow()))
     return token
+
+
+def _locked_until(
+    session: Session, username: str, address: str, now: datetime, last_login: datetime | None
+) -> datetime | None:
+    """When the lock on this account or this address ends, if one is on now."""
+    start = now - FAILURE_WINDOW
+    checks = [(LoginFailure.username, username[:64], max(start, last_login or start), FREE_FAILURES_PER_ACCOUNT)]
+    if address:
+        checks.append((LoginFailure.address, address[:64], start, FREE_FAILURES_PER_ADDRESS))
+    ends = []
+    for column, value, since, free in checks:
+        count, last = session.execute(
+            select(func.count(), func.max(LoginFailure.at)).where(column == value, LoginFailure.at > since)
+        ).one()
+        if count >= free:
+            ends.append(last + min(FIRST_LOCK * 2 ** (count - free), FAILURE_WINDOW))
+    end = max(ends, default=None)
+    return end if end is not None and end > now else None
+
+
+def recent_failures(limit: int = 50) -> list[LoginFailure]:
+    """The latest wrong passwords, newest first (for the accounts page)."""
+    with db.session() as session:
+        return list(session.execute(select(LoginFailure).order_by(LoginFailure.at.desc()).limit(limit)).scalars())
 
 
 def current(token: str | None) -> Login | None:

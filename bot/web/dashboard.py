@@ -8,9 +8,8 @@ are autoescaped, so a message such as "<script>" shows as text.
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import json
+import math
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -22,9 +21,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.areas import areas
 from bot.broadcasts import service as broadcasts
+from bot.csv_export import csv_text
 from bot.metrics.figures import Figures, Period, as_rows, reporting_period, side_by_side
 from bot.metrics.outcomes import OUTCOME_LABELS
 from bot.metrics.report import report_pdf
+from bot.metrics.rollups import VIETNAM
 from bot.settings import get_settings
 from bot.subscribers import TOPICS
 from bot.web import auth
@@ -93,12 +94,8 @@ def _figures(request: web.Request) -> Figures:
 
 
 def _csv(name: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> web.Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([label for _, label in columns])
-    for row in as_rows(rows):
-        writer.writerow([row.get(key, "") for key, _ in columns])
-    body = "\ufeff" + buffer.getvalue()  # the BOM lets spreadsheet programs read Vietnamese correctly
+    cells = ([row.get(key, "") for key, _ in columns] for row in as_rows(rows))
+    body = csv_text([label for _, label in columns], cells)
     headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
     return web.Response(text=body, content_type="text/csv", charset="utf-8", headers=headers)
 
@@ -131,17 +128,30 @@ async def login(request: web.Request) -> web.Response:
     if not expected or not secrets.compare_digest(str(form.get("csrf", "")), expected):
         raise web.HTTPForbidden(text="Phiên đăng nhập không hợp lệ (CSRF). Tải lại trang đăng nhập.")
     hours = get_settings().dashboard_session_hours
-    token = await _run(auth.log_in, str(form.get("username", ""))[:64], str(form.get("password", ""))[:256], hours)
-    if token is None:
-        fresh = secrets.token_urlsafe(24)
-        response = render("login.html", status=401, csrf=fresh, error="Sai tên đăng nhập hoặc mật khẩu.")
-        response.set_cookie(LOGIN_CSRF_COOKIE, fresh, httponly=True, samesite="Strict", secure=_secure())
+    username, password = str(form.get("username", ""))[:64], str(form.get("password", ""))[:256]
+    try:
+        token = await _run(auth.log_in, username, password, hours, request.remote or "")
+    except auth.TooManyFailures as locked:
+        minutes = math.ceil(locked.retry_after.total_seconds() / 60)
+        error = f"Đăng nhập sai nhiều lần. Để bảo vệ tài khoản, hãy thử lại sau {minutes} phút."
+        response = _login_again(429, error)
+        response.headers["Retry-After"] = str(math.ceil(locked.retry_after.total_seconds()))
         return response
+    if token is None:
+        return _login_again(401, "Sai tên đăng nhập hoặc mật khẩu.")
     response = web.HTTPFound("/dashboard")
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=_secure(),
                         max_age=int(hours * 3600))  # fmt: skip
     response.del_cookie(LOGIN_CSRF_COOKIE)
     raise response
+
+
+def _login_again(status: int, error: str) -> web.Response:
+    """The log-in page with an error and a fresh CSRF token."""
+    fresh = secrets.token_urlsafe(24)
+    response = render("login.html", status=status, csrf=fresh, error=error)
+    response.set_cookie(LOGIN_CSRF_COOKIE, fresh, httponly=True, samesite="Strict", secure=_secure())
+    return response
 
 
 @routes.post("/dashboard/logout")
@@ -256,8 +266,10 @@ async def periodic_report(request: web.Request) -> web.StreamResponse:
 async def users(request: web.Request) -> web.Response:
     if not request["login"].may("admin"):
         raise web.HTTPForbidden(text="Chỉ quản trị viên xem được danh sách tài khoản.")
-    accounts = await _run(auth.list_users)
-    return render("users.html", login=request["login"], accounts=accounts, period=None, path=request.path)
+    accounts, recent = await asyncio.gather(_run(auth.list_users), _run(auth.recent_failures))
+    failures = [((f.at + VIETNAM).strftime("%Y-%m-%d %H:%M:%S"), f.username, f.address) for f in recent]
+    return render("users.html", login=request["login"], accounts=accounts, failures=failures,
+                  window=int(auth.FAILURE_WINDOW.total_seconds() // 60), period=None, path=request.path)  # fmt: skip
 
 
 @routes.get("/dashboard/broadcast")

@@ -23,7 +23,7 @@ from bot.services import Service, service_env
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Broadcast, RefusedAttempt, Subscriber
-from tests.deployment import deployment_env
+from tests.deployment import REDIS, deployment_env
 from tests.standins.telegram import TelegramStandIn
 
 pytestmark = pytest.mark.e2e
@@ -277,3 +277,38 @@ def test_a_worker_killed_mid_broadcast_loses_nobody(env):
     print(f"\ncrash test: killed after {sent_at_kill} sends; duplicates: {duplicates}")
     assert set(got) == set(people) and report["counts"] == {"sent": 2000}
     assert duplicates <= 20  # at most the batch that was in flight
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["rate-shared-through-redis", "each-worker-alone"])
+def test_two_workers_keep_to_the_bot_s_rate_together(env, shared):
+    """Two workers (as on two hosts) drain one broadcast to 240 people for one bot; the stand-in refuses,
+    as Telegram does, what goes beyond 30 messages a second for the bot (with a little leeway for jitter)."""
+    marker = f"#T10{'s' if shared else 'a'}"
+    people = subscribe(env, 240, area="van_tuong" if shared else "duc_pho")
+    rate = 30
+    token = f"{next(IDS)}:RATE"  # a bot of its own: its schedule in Redis is this test's only
+    extra = {"TELEGRAM_BOT_TOKEN": token, "REDIS_URL": REDIS if shared else "", "BROADCAST_TELEGRAM_RATE": str(rate),
+             "BROADCAST_BATCH": "20", "BROADCAST_LEASE_SECONDS": "30"}  # fmt: skip
+    env.telegram.rate_limit, env.telegram.rate_burst = rate, 5
+    workers = [env.worker(f"worker-{'shared' if shared else 'alone'}-{i}", **extra) for i in range(2)]
+    try:
+        broadcast = send(env, "--text", f"Tin thử hai máy {marker}", "--area", "van_tuong" if shared else "duc_pho")
+        report = wait_done(env, broadcast, timeout=120)
+    finally:
+        for worker in workers:
+            worker.stop()
+        env.telegram.rate_limit = 0
+    calls = [c for c in env.telegram.calls if marker in str(c.params.get("text", ""))]
+    sent = sorted(c.at for c in calls if c.status == 200)
+    refused = sum(c.status == 429 for c in calls)
+    tried = sorted(c.at for c in calls)
+    busiest = max(sum(1 for t in tried[i:] if t - start < 1) for i, start in enumerate(tried))
+    print(f"\n{'shared' if shared else 'alone'}: {len(sent)} sent in {sent[-1] - sent[0]:.1f} s "
+          f"({(len(sent) - 1) / (sent[-1] - sent[0]):.1f}/s), {refused} refused (429), "
+          f"at most {busiest} tries in one second")  # fmt: skip
+    assert report["counts"] == {"sent": 240} and receivers(env, marker) == Counter(people)  # each exactly once
+    if shared:
+        assert refused <= 2 and busiest <= rate + 5
+        assert (len(sent) - 1) / (sent[-1] - sent[0]) <= rate * 1.05
+    else:  # each worker alone at the bot's rate: together twice too fast, held back by the 429s
+        assert refused > 20 and busiest > rate + 5

@@ -189,5 +189,5 @@ def test_a_retried_message_is_answered_once(stack):
     other = httpx.post(stack.settings.rest_webhook_url, json={**body, "message_id": "telegram-43"}, timeout=30).json()
     assert other == first  # a new message with the same words is a new turn
     tracker = httpx.get(f"{stack.settings.rasa_url}/conversations/{sender}/tracker",
-                        params={"token": stack.settings.rasa_auth_token}, timeout=30).json()  # fmt: skip
+                        params={"token": stack.settings.rasa_api_token()}, timeout=30).json()  # fmt: skip
     assert [e["message_id"] for e in tracker["events"] if e["event"] == "user"] == ["telegram-42", "telegram-43"]

@@ -2,7 +2,8 @@
 
 It serves the methods the gateway and the broadcast worker call (getMe, getUpdates with long polling,
 sendMessage, sendDocument, answerCallbackQuery, setMyCommands, deleteWebhook...), records every call,
-and can be told to answer some chats with 403 (blocked) or 429 (too many requests, retry_after).
+and can be told to answer some chats with 403 (blocked) or 429 (too many requests, retry_after), or to
+enforce a rate of messages per bot token as Telegram's flood control does (``rate_limit``).
 Tests push updates in (``push_text``, ``push_button``...) and read what the bot sent (``sent_to``).
 """
 
@@ -12,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import threading
 import time
 from collections import defaultdict
@@ -31,6 +33,7 @@ BOT_USER = {
     "can_read_all_group_messages": False,
     "supports_inline_queries": False,
 }
+SEND_METHODS = ("sendMessage", "sendDocument", "sendPhoto")
 
 
 @dataclass
@@ -47,6 +50,9 @@ class TelegramStandIn:
         self.blocked_chats: set[int] = set()
         self.too_many_requests: dict[int, int] = defaultdict(int)  # chat -> how many 429s still to give
         self.retry_after = 1
+        self.rate_limit = 0.0  # messages a second per bot token, 0: no limit; beyond it, 429 with retry_after
+        self.rate_burst = 1  # how many messages may come at once within the rate (jitter of the network)
+        self._next_send: dict[str, float] = {}  # bot token -> when its next message is due (monotonic)
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -118,9 +124,7 @@ class TelegramStandIn:
     def delivered(self) -> list[Call]:
         """Messages and documents the bot sent successfully (refused calls are in ``calls`` only)."""
         with self._lock:
-            return [
-                c for c in self.calls if c.method in ("sendMessage", "sendDocument", "sendPhoto") and c.status == 200
-            ]
+            return [c for c in self.calls if c.method in SEND_METHODS and c.status == 200]
 
     def sent_to(self, chat_id: int) -> list[Call]:
         return [c for c in self.delivered() if str(c.params.get("chat_id")) == str(chat_id)]
@@ -178,13 +182,13 @@ class TelegramStandIn:
         if chat is not None and self.too_many_requests.get(chat, 0) > 0:
             self.too_many_requests[chat] -= 1
             call.status = 429
-            return web.json_response(
-                {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {self.retry_after}",
-                 "parameters": {"retry_after": self.retry_after}}, status=429,
-            )  # fmt: skip
+            return self._too_many_requests(self.retry_after)
+        if method in SEND_METHODS and (wait := self._over_rate(request.match_info["token"], call.at)) > 0:
+            call.status = 429
+            return self._too_many_requests(math.ceil(wait))
         if method == "getMe":
             return self._ok(BOT_USER)
-        if method in ("sendMessage", "sendDocument", "sendPhoto"):
+        if method in SEND_METHODS:
             with self._lock:
                 self._sent_per_chat[chat or 0] += 1
             return self._ok(self._sent_message(chat or 0, method, params))
@@ -214,6 +218,26 @@ class TelegramStandIn:
             self._new_update.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), timeout=max(0.05, deadline - time.monotonic()))
+
+    def _over_rate(self, token: str, now: float) -> float:
+        """Seconds until the bot may send again (0: this message is within the rate and counted)."""
+        if self.rate_limit <= 0:
+            return 0.0
+        interval = 1 / self.rate_limit
+        with self._lock:
+            due = max(self._next_send.get(token, now), now)
+            early = due - now - (self.rate_burst - 1) * interval
+            if early > 0:
+                return early
+            self._next_send[token] = due + interval
+        return 0.0
+
+    @staticmethod
+    def _too_many_requests(retry_after: int) -> web.Response:
+        return web.json_response(
+            {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {retry_after}",
+             "parameters": {"retry_after": retry_after}}, status=429,
+        )  # fmt: skip
 
     @staticmethod
     def _ok(result: Any) -> web.Response:

@@ -179,3 +179,17 @@ def test_a_nearly_certain_classifier_counts_without_a_listed_word_but_never_on_a
     assert detected("tàu có chuyện rồi, tới ngay đi", 0.95)
     assert not detected("tàu có chuyện rồi, tới ngay đi", 0.6)
     assert not detected("năm ngoái tàu tui gặp chuyện, giờ xin hỗ trợ được không", 0.99)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tàu đang chìm thì phải làm sao",
+        "tau dang chim thi phai lam sao",
+        "có người rơi xuống biển thì phải làm gì bây giờ",
+        "may hu giua bien song to qua thi sao",
+        "đang bị tàu lạ rượt đuổi thì làm sao",
+    ],
+)
+def test_danger_now_asked_as_a_question_is_still_an_emergency(text):
+    assert danger_level(text) == "strong"
