@@ -24,43 +24,50 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_run(_: argparse.Namespace) -> int:
-    import subprocess
-
-    from sqlalchemy.engine import make_url
-
     from bot.console import log_to_file, step
-    from bot.publications.build import build_all
-    from bot.services import core_services, gateway_services, supervise, web_service, worker_service
-    from bot.storage.db import upgrade
-    from bot.training import train
 
     settings = get_settings()
     if error := settings.rasa_exposure_error():
         print(f"Error: {error}", file=sys.stderr)
         return 2
     log_dir = settings.var_dir / "logs"
-    log_to_file(log_dir / "run.log")
+    log_to_file(log_dir / "run.log")  # before the imports below: some libraries log as they load
+
+    import subprocess
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from bot import services
+    from bot.publications.build import build_all
+    from bot.storage.db import upgrade
+    from bot.training import model_path, train
+
+    def planned(model: Path) -> list[services.Service]:
+        return [*services.core_services(settings, model), services.web_service(settings),
+                *services.gateway_services(settings), services.worker_service(settings)]  # fmt: skip
+
+    try:
+        services.check_ports_free(planned(model_path()))  # now, not after a training of several minutes
+    except services.PortTaken as taken:
+        print(f"Cannot start: {taken}", file=sys.stderr)
+        return services.PORT_TAKEN_EXIT_CODE
     with step("Environment") as done:
         upgrade()
-        done(f"database {make_url(settings.database_url).get_backend_name()} up to date; logs in {log_dir}")
+        done(f"{make_url(settings.database_url).get_backend_name()} database up to date")
     try:
         model = train()
     except subprocess.CalledProcessError:
         return 1
     with step("Handbooks") as done:
         done(f"{len(build_all())} PDF files built")
-    services = [
-        *core_services(settings, model),
-        web_service(settings),
-        *gateway_services(settings),
-        worker_service(settings),
-    ]
-    print(f"{'Services':<12} starting {', '.join(s.name for s in services)} (on {settings.bind_host})", flush=True)
+    to_start = planned(model)
+    print(f"{'Services':<12} starting {', '.join(s.name for s in to_start)} (on {settings.bind_host})", flush=True)
     ready = (
         f"Web chat: http://localhost:{settings.web_port}/   "
-        f"REST: http://localhost:{settings.rasa_port}/webhooks/rest/webhook\n"
+        f"REST: http://localhost:{settings.rasa_port}/webhooks/rest/webhook\nLogs: {log_dir}/\n"
     )
-    return supervise(services, log_dir, ready_message=ready)
+    return services.supervise(to_start, log_dir, ready_message=ready)
 
 
 def cmd_web(_: argparse.Namespace) -> int:

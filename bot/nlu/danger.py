@@ -57,8 +57,10 @@ _CALL = _compile(
 # Calls over the folded text with its punctuation: "..., cứu", "HELP!!!" (not the "/help" command), "cần ... gấp".
 _CALL_IN_CLAUSE = _compile(
     [
-        r"(^|[,.!?;:])\s*cuu+\s*(voi|vs)?\s*([,.!?;:]|$)", r"(?<!\b(ai|se|phai|duoc|dc|da|di|de|nao) )\bcuu+\W*$",
-        r"(?<![/\w])help\b", r"\b(can|xin)\b[^,.!?;]{0,40}\b(gap|khan cap)\s*([,.!?;]|$)",
+        r"(^|[,.!?;:])\s*cuu+\s*(voi|vs)?\s*([,.!?;:]|$)",
+        r"(?<!\b(ai|se|phai|duoc|dc|da|di|de|nao|phong|bp|nguoi|co|ho) )\bcuu+\W*$", r"\boi,? cuu\b",
+        r"(?<![/\w])help\b", r"\bgoi (gium|giup|dum) (bien phong|bp|cuu ho|cuu nan)\b",
+        r"\b(can|xin)\b[^,.!?;]{0,40}\b(gap|khan cap)\s*([,.!?;]|$)",
     ]
 )  # fmt: skip
 _STRONG = _compile(
@@ -94,17 +96,32 @@ _STRONG = _compile(
         # grounding, collision, attack
         r"\bmac can\b", r"\b(dam|huc) (vao|va|chim|trung|gay|vo)\b", r"\bva cham\b.*\b(tau|thung|chim|nuoc)\b",
         r"\b(tau|thuyen) (\w+ )?bi (\w+ ){0,3}(dam|huc)\b", r"\bthung (lon|to|nang|nhieu)\b",
-        r"\b(vua|dang|bi) no\b", r"\bset danh\b",
+        r"\b(vua|dang|bi) no\b", r"\bset danh\b", r"\bno tung\b",
+        r"\b(tong|dam ngang|va vo|dung phai)\b", r"\b(dang|vua) (dam|huc|tong)\b",
+        r"\b(dam|huc|tong) (tau|ghe) (toi|tui|em|e|minh)\b",
+        r"\b(nut|be|vo) (toac|mui|man|vo|tau|day)\b", r"\b(tau|ghe) (bi )?(vo|be|nut)\b", r"\bro nuoc\b",
+        r"\bphun voi rong\b", r"\bban (vao|trung|chet)\b", r"\btrung dan\b", r"\bbi ban\b", r"\bcam (dao|sung|bua)\b",
+        r"\bleo len (tau|ghe)\b", r"\b(vay|duoi theo|ruot)\b.*\b(tau|ghe) (toi|tui|em|minh)\b",
+        r"\b(tau|ghe) (toi|tui|em|minh) (bi )?(vay|duoi|ruot)\b", r"\bbi (\w+ ){0,3}(vay|ruot|duoi theo)\b",
+        r"\b(bat|keo) (tau|ghe) (toi|tui|em|minh)\b",
         r"\b(tan cong|ruot duoi|dang bat giu|dang keo tau|ap sat|cam sung)\b", r"\bleo len tau (toi|minh|em|chung)\b",
         r"\bdanh (anh em|ngu dan)\b", r"\bbi (\w+ ){0,4}bat (roi|giu|di|mat)\b",
         # injured or ill on board
         r"\b(bat tinh|ngat xiu|ngat|xiu|hon me|dau tim|dot quy|ngo doc|chay mau|mau chay|kho tho|khong tho)\b",
         r"\b(khong|chua) tinh (lai|day)\b",
-        r"\b(tim tai|co giat|gay (chan|tay|xuong))\b", r"\bbong (nang|nhieu|het)\b",
+        r"\b(tim tai|co giat|gay (chan|tay|xuong))\b", r"\bdien giat\b", r"\btim ngung\b",
+        r"\b(tuc|dau) nguc\b", r"\btho (khong|ko) (duoc|ra|noi)\b", r"\b(ran|ca) (\w+ )?can\b",
+        r"\b(phong|bong) (nuoc|nang|het|lua)\b",
+        r"\bdut (tay|chan|ngon)\b", r"\bcuon (vao|vo) (tay|chan|nguoi)\b", r"\b(khong|ko) tinh\b", r"\b(la|ngat) di\b",
+        r"\b(van|rot|roi|nga) (xuong bien|khoi tau|khoi ghe)\b", r"\bbong (nang|nhieu|het)\b",
         r"\bmau (ra|chay) (nhieu|khong|qua)\b", r"\bnguoi bi thuong\b", r"\b(ran bien|sua) (can|chich)\b",
         r"\b(ket|de) (trong|duoi|tay)\b",
         # lost or missing
         r"\bmat (lien lac|lien he|gps|dinh vi|la ban|phuong huong)\b", r"\b(lac|mat) duong\b",
+        r"\b(tau|ghe|nguoi)\b.*\bmat tich\b.*\b(bao|song|gio|hom qua|roi)\b", r"\b(bao|song)\b.*\bmat tich\b",
+        r"\b(dang|dag) chim\b", r"\bchim tau roi\b", r"\btha troi\b", r"\bbam (tren|vao) (phao|can|thung|van)\b",
+        r"\bbao (dang|sap) (vao|vo|toi)\b.*\b(may|tau|ghe) (hu|hong|chet)\b",
+        r"\b(may|tau|ghe) (hu|hong|chet)\b.*\bbao (dang|sap)\b",
         r"\b(bi |dang )?lac (tren|giua|ngoai) bien\b",
         r"\bkhong biet (dang )?o (dau|mo)\b", r"\bhet (dau|xang|nhien lieu|nuoc ngot|nuoc uong|do an)\b",
         r"(?=.*\b(chua (thay )?(ve|dia|vo bo)|khong thay ve)\b)(?=.*\b(bao|song|bien (dang )?dong|goi|lien lac|lo)\b)",
@@ -150,7 +167,8 @@ _CALM = _compile(
         r"\bve (toi |den )?(ben|bo) (an toan|roi)\b", r"\b(da duoc cuu|duoc cuu (roi|het))\b", r"\b(on|khoe) roi\b",
         r"\bcam on\b",
         # the news, statistics, causes
-        r"\btin tuc\b", r"\b(doc|tren|bai|coi) bao\b", r"\btren (tivi|tv|mang|facebook|face)\b", r"\bthong ke\b",
+        r"\btin tuc\b", r"\b(thiet|that) hay gia\b", r"\bco (that|thiet) (khong|ko|hong)\b",
+        r"\b(doc|tren|bai|coi) bao\b", r"\btren (tivi|tv|mang|facebook|face)\b", r"\bthong ke\b",
         r"\b(bao nhieu|may|nhung) vu\b", r"\bvu (tau|chay|chim|no|dam|tai nan)\b", r"\bnguyen nhan\b",
         r"\bthuong (do|bi|xay)\b", r"\b(hay|de) bi\b", r"\bphim\b", r"\bkinh nghiem\b", r"\b(la gi|la sao)$",
         # forecasts and storms to come
@@ -170,13 +188,20 @@ _CALM = _compile(
 _HYPOTHETICAL = _compile(
     [
         r"\b(neu|gia su|truong hop|lo may|phong khi|khi nao)\b",
-        r"(?<!\broi )\bthi (sao|lam sao|phai|co|bi|ai|xu ly|tinh|duoc|giao|bao)\b",
+        r"(?<!\broi )\bthi (sao|lam sao|phai|co|bi|ai|xu ly|tinh|duoc|giao|bao|nen)\b",
+        r"\bhoi (de|cho) (biet|bik|day|hoc)\b", r"\bde day\b", r"\bso cuu (the nao|sao|ra sao|nhu the nao)\b",
     ]
 )  # fmt: skip
-_NOW = _compile([r"\b(dang|roi|bay gio|gio nay|luc nay|hien gio|ngay)\b", r"\b(to|lon|manh|nhieu|nhanh) qua\b"])
+# "rồi" (already) and "rơi" (fall) fold alike: "người rơi xuống biển" says nothing about the time.
+_NOW = _compile(
+    [
+        r"\b(dang|bay gio|gio nay|luc nay|hien gio|ngay)\b", r"\b(to|lon|manh|nhieu|nhanh) qua\b",
+        r"(?<!\b(nguoi|bi|nga|te|ai) )\broi\b(?! (xuong|khoi|bien|vao|vo))",
+    ]
+)  # fmt: skip
 # With diacritics "cháy" (burn) is not "chạy" (run): what is ambiguous when folded is strong here.
 _ACCENTED_STRONG = regex.compile(
-    r"\bđang (bốc )?cháy\b|\bbốc cháy\b|\bcháy (tàu|ghe|máy|buồng|lớn|hầm|khoang|rồi|lan)\b|\blửa cháy\b|\bđắm\b"
+    r"\bđang (bốc )?cháy\b|\bbốc cháy\b|\bcháy (tàu|ghe|máy|buồng|lớn|hầm|khoang|rồi|r|lan)\b|\blửa cháy\b|\bđắm\b"
 )
 _ACCENTED_WEAK = regex.compile(
     r"\bcháy\b(?! (nắng|hàng|bóng|hoài))|(?<!\b(lưới|rê|hạ) )\bchìm\b(?! (lắng|trong))|\bnguy\b"

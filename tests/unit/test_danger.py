@@ -126,14 +126,14 @@ def test_detector_leaves_other_messages_alone():
 
 
 def test_no_lookalike_of_the_development_sets_is_a_strong_signal():
-    for name in ("dev_lookalikes.yml", "dev_emergencies.yml"):
+    for name in ("dev_lookalikes.yml", "dev_emergencies.yml", "dev_danger_2.yml"):
         score = score_detection(cases(name))
         assert score.false_alarms == (), f"{name}: {score.summary()}"
 
 
 def test_every_emergency_of_the_development_sets_has_a_danger_signal():
     """Strong, or weak for the classifier to confirm ("chay tau roi": on fire, or under way?); never vetoed."""
-    sets = ("dev_lookalikes.yml", "dev_emergencies.yml")
+    sets = ("dev_lookalikes.yml", "dev_emergencies.yml", "dev_danger_2.yml")
     emergencies = [c["text"] for name in sets for c in cases(name) if c["emergency"]]
     assert [t for t in emergencies if danger_level(t) == "none"] == []
     assert score_detection(cases("dev_emergencies.yml")).missed == ()
