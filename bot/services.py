@@ -173,7 +173,7 @@ class Service:
             stdout=output,
             stderr=subprocess.STDOUT if output else None,
             start_new_session=True,  # Ctrl-C reaches only the supervisor, which stops us in order
-            preexec_fn=_die_with_parent(),  # runs prctl and getppid only: safe beside threads
+            preexec_fn=_die_with_parent(),  # prctl and getppid only, nothing that could wait on a lock
         )
 
     def running(self) -> bool:

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import delete, func, select, text, update
@@ -30,6 +30,7 @@ from bot.storage.models import (
     SubscriptionEvent,
     utcnow,
 )
+from bot.vietnam_time import shown
 
 TOPICS = {
     "an_toan": "An toàn, thời tiết, bão",
@@ -225,4 +226,4 @@ def metres(length: float | None) -> str:
 
 def local_time(moment: datetime | None) -> str:
     """A stored UTC time as Vietnam time (UTC+7) for people to read."""
-    return (moment + timedelta(hours=7)).strftime("%H:%M %d/%m/%Y") if moment else "–"
+    return shown(moment, "%H:%M %d/%m/%Y")

@@ -29,9 +29,9 @@ from bot.storage.models import (
     utcnow,
 )
 from bot.subscribers import TOPICS, pseudonym
+from bot.vietnam_time import from_vietnam
 
 MAX_TEXT_CHARS = 3000
-VIETNAM = timedelta(hours=7)
 
 
 class BroadcastError(ValueError):
@@ -41,7 +41,7 @@ class BroadcastError(ValueError):
 def parse_local_time(text: str) -> datetime:
     """ "2026-12-01 07:30" in Vietnam time -> naive UTC."""
     try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M") - VIETNAM
+        return from_vietnam(datetime.strptime(text.strip(), "%Y-%m-%d %H:%M"))
     except ValueError as error:
         raise BroadcastError(f"thời gian phải có dạng YYYY-MM-DD HH:MM (giờ Việt Nam), không phải {text!r}") from error
 

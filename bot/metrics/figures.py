@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from bot.areas import by_key
 from bot.knowledge.base import knowledge
 from bot.metrics.outcomes import CHOICES, DECLINED, NOT_UNDERSTOOD, OUTCOMES
-from bot.metrics.rollups import RASA, VIETNAM, WAIT
+from bot.metrics.rollups import RASA, WAIT
 from bot.publications.catalogue import by_id as publication_by_id
 from bot.storage import db
 from bot.storage.models import (
@@ -41,6 +41,8 @@ from bot.storage.models import (
     SubscriptionEvent,
 )
 from bot.text import folded_terms
+from bot.vietnam_time import day_start, shown
+from bot.vietnam_time import today as vietnam_today
 
 LOG = Interaction
 # The messages of each outcome, as columns of a query over DailyTraffic.
@@ -63,11 +65,11 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.since, datetime.min.time()) - VIETNAM
+        return day_start(self.since)
 
     @property
     def end(self) -> datetime:
-        return datetime.combine(self.until + timedelta(days=1), datetime.min.time()) - VIETNAM
+        return day_start(self.until + timedelta(days=1))
 
     def where(self, column: Any) -> Any:
         """For a UTC time column."""
@@ -80,7 +82,7 @@ class Period:
     @classmethod
     def parse(cls, since: str | None, until: str | None, default_days: int = 30) -> Period:
         """From "YYYY-MM-DD" strings; missing ends mean the last ``default_days`` days up to today."""
-        today = (datetime.utcnow() + VIETNAM).date()
+        today = vietnam_today()
         end = date.fromisoformat(until) if until else today
         start = date.fromisoformat(since) if since else end - timedelta(days=default_days - 1)
         if start > end:
@@ -267,7 +269,7 @@ class Figures:
             group["last"] = max(group["last"], last)
         ordered = sorted(groups.values(), key=lambda g: (-g["count"], g["question"]))[:limit]
         for group in ordered:
-            group["last"] = (group["last"] + VIETNAM).strftime("%Y-%m-%d %H:%M")
+            group["last"] = shown(group["last"])
         return ordered
 
     def publications(self, period: Period) -> list[dict[str, Any]]:
@@ -300,7 +302,7 @@ class Figures:
                 .group_by(BroadcastDelivery.broadcast_id, BroadcastDelivery.status, BroadcastDelivery.area)
             ).all()
         result = {
-            bid: {"id": bid, "text": body, "started": (started + VIETNAM).strftime("%Y-%m-%d %H:%M"), "status": status,
+            bid: {"id": bid, "text": body, "started": shown(started), "status": status,
                   "recipients": recipients, "sent": 0, "failed": 0, "blocked": 0, "skipped": 0, "areas": {}}
             for bid, body, started, status, recipients in broadcasts
         }  # fmt: skip
@@ -333,7 +335,7 @@ def side_by_side(parts: dict[str, Callable[[], Any]]) -> dict[str, Any]:
 
 def reporting_period(kind: str, anchor: date | None = None) -> Period:
     """The last complete week, month or quarter before ``anchor`` (default: today, Vietnam time)."""
-    today = anchor or (datetime.utcnow() + VIETNAM).date()
+    today = anchor or vietnam_today()
     if kind == "week":
         end = today - timedelta(days=today.weekday() + 1)
         return Period(end - timedelta(days=6), end)

@@ -11,7 +11,6 @@ writers cannot deadlock.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -19,8 +18,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from bot.storage.models import DailyAnswer, DailyResponseTime, DailyTraffic, DailyUser, Interaction, ReplyTime
+from bot.vietnam_time import vietnam_day
 
-VIETNAM = timedelta(hours=7)
 WAIT, RASA = "wait", "rasa"  # how a response time was measured (DailyResponseTime.measured)
 Totals = dict[tuple, tuple[int, ...]]  # key columns (+ extra columns) -> counted columns
 
@@ -28,11 +27,6 @@ Totals = dict[tuple, tuple[int, ...]]  # key columns (+ extra columns) -> counte
 def _bump(totals: Totals, key: tuple, *increments: int) -> None:
     current = totals.get(key, (0,) * len(increments))
     totals[key] = tuple(a + b for a, b in zip(current, increments, strict=True))
-
-
-def vietnam_day(moment: datetime) -> date:
-    """The Vietnam date (UTC+7) of a stored UTC time."""
-    return (moment + VIETNAM).date()
 
 
 def _upsert(connection: Connection, table: Table, keys: tuple[str, ...], totals: Totals, *extra: str) -> None:

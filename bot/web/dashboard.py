@@ -25,9 +25,9 @@ from bot.csv_export import csv_text
 from bot.metrics.figures import Figures, Period, as_rows, reporting_period, side_by_side
 from bot.metrics.outcomes import OUTCOME_LABELS
 from bot.metrics.report import report_pdf
-from bot.metrics.rollups import VIETNAM
 from bot.settings import get_settings
 from bot.subscribers import TOPICS
+from bot.vietnam_time import shown
 from bot.web import auth
 
 TEMPLATES = Environment(
@@ -267,7 +267,7 @@ async def users(request: web.Request) -> web.Response:
     if not request["login"].may("admin"):
         raise web.HTTPForbidden(text="Chỉ quản trị viên xem được danh sách tài khoản.")
     accounts, recent = await asyncio.gather(_run(auth.list_users), _run(auth.recent_failures))
-    failures = [((f.at + VIETNAM).strftime("%Y-%m-%d %H:%M:%S"), f.username, f.address) for f in recent]
+    failures = [(shown(f.at, "%Y-%m-%d %H:%M:%S"), f.username, f.address) for f in recent]
     return render("users.html", login=request["login"], accounts=accounts, failures=failures,
                   window=int(auth.FAILURE_WINDOW.total_seconds() // 60), period=None, path=request.path)  # fmt: skip
 

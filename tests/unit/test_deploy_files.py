@@ -207,6 +207,17 @@ def test_systemd_config_beside_the_units_is_haproxys() -> None:
     assert (SYSTEMD / "haproxy.cfg").resolve() == HAPROXY_CFG.resolve()
 
 
+def test_image_runs_as_bot_with_the_model_built_in_by_default() -> None:
+    instructions = _dockerfile_instructions()
+    stages = [i.split()[-1] for i in instructions if i.startswith("FROM ")]
+    assert stages == ["builder", "runtime", "model", "with-model"]  # the last one is what `docker build` makes
+    runtime = instructions[instructions.index(next(i for i in instructions if i.endswith("AS runtime"))) :]
+    assert "USER bot" in runtime and any(i.startswith("HEALTHCHECK ") for i in runtime)
+    assert any(i.startswith("COPY --from=model") and "/app/models" in i for i in instructions)
+    ignored = set((PROJECT_ROOT / ".dockerignore").read_text(encoding="utf-8").split())
+    assert {".git", ".venv", "var", "models", "tests"} <= ignored
+
+
 # --- the files and the code agree ---------------------------------------------------------------------
 
 
