@@ -84,6 +84,10 @@ class Entry:
         case = self.case(length)
         return self.response if case is None else f"{self.response}{CASE_SEPARATOR}{case[0].key}"
 
+    def render_for(self, length: float) -> str:
+        """The answer a vessel ``length`` metres long gets (the whole answer when it does not vary)."""
+        return self.case_responses().get(self.case_response(length), self.render())
+
     def case_responses(self) -> dict[str, str]:
         """Response name -> text of every ``by_length`` case, with the source line."""
         return {

@@ -28,7 +28,7 @@ FINE = "phat_khong_duy_tri_vms"
 
 def case(entry_id: str, length: float) -> str:
     entry: Entry = knowledge().by_id(entry_id)
-    return dict(entry.case_responses())[entry.case_response(length)]
+    return entry.render_for(length)
 
 
 def test_the_bot_asks_the_length_with_buttons_then_answers_that_case(stack):

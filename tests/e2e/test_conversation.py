@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 
 import httpx
@@ -131,11 +129,6 @@ def test_the_web_chat_page_and_its_api(stack):
         assert knowledge().by_id("lanh_hai_rong").render() in texts(first.json()["replies"])
         assert client.post("/api/chat", content=b"nope").status_code == 400
         assert client.post("/api/chat", json={"message": ["x"]}).status_code == 400
-
-
-def test_the_bot_command_is_installed():
-    result = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True)
-    assert "train" in result.stdout and "run" in result.stdout
 
 
 def test_the_web_chat_offers_publications_as_downloads(stack):

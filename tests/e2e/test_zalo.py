@@ -56,7 +56,7 @@ def subscriber(stack, user: str) -> Subscriber | None:
 def test_a_question_without_diacritics_gets_the_right_answer(zalo):
     user = next(USERS)
     (reply,) = say(zalo, user, "ghe 15 met co phai lap vms k", 1)
-    assert reply.text == knowledge().by_id("vms_tau_nao_phai_lap").render()
+    assert reply.text == knowledge().by_id("vms_tau_nao_phai_lap").render_for(15)  # the length in the question
 
 
 def test_start_subscribes_with_area_and_topics_and_stop_unsubscribes(stack, zalo):
@@ -92,8 +92,12 @@ def test_a_forged_signature_is_refused_and_nothing_is_processed(stack, zalo):
     assert standin.post(webhook, event, secret="not-the-secret").status_code == 401
     unsigned = httpx.post(webhook, json=event)
     assert unsigned.status_code == 401
-    time.sleep(1)
-    assert standin.sent_to(user) == [] and subscriber(stack, user) is None
+    # A signed message from the same person afterwards is answered, and it is the only thing answered: the
+    # gateway handles one person's messages in order, so a forged one would have been answered first.
+    barrier = standin.event("user_send_text", user, "luat bien co hieu luc tu khi nao")
+    assert standin.post(webhook, barrier).status_code == 200
+    standin.wait_for(user, 1)
+    assert len(standin.sent_to(user)) == 1
     with stack.db.connect() as connection:
         seen = connection.execute(
             select(ProcessedEvent.__table__).where(ProcessedEvent.event_id == event["message"]["msg_id"])
@@ -107,9 +111,10 @@ def test_a_replayed_event_is_processed_once(zalo):
     event = standin.event("user_send_text", user, "lanh hai rong bao nhieu")
     for _ in range(3):
         assert standin.post(webhook, event).status_code == 200
-    standin.wait_for(user, 1)
-    time.sleep(1.5)
-    assert len(standin.sent_to(user)) == 1
+    barrier = standin.event("user_send_text", user, "luat bien co hieu luc tu khi nao")
+    assert standin.post(webhook, barrier).status_code == 200
+    standin.wait_for(user, 2)
+    assert len(standin.sent_to(user)) == 2  # the event once, then the next message
 
 
 def test_follow_welcomes_and_unfollow_stops_news(stack, zalo):
