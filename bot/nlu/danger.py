@@ -11,10 +11,8 @@ component runs after the classifier and makes the decision:
 - otherwise a *strong* signal ("đang chìm", "người rơi xuống biển", "mất liên lạc"...) makes an emergency;
 - a *weak* one ("chìm", "cháy", "bão", "giúp") does so only if the classifier gives the emergency
   intent some weight;
-- without any danger word, the classifier's own ``emergency`` counts only when it is nearly certain
-  (``CLASSIFIER_ALONE_MIN_CONFIDENCE``) and the message is not calm ("bình gas vừa nổ, 2 người bị bỏng"
-  has no listed word; "chạy tàu ra khơi cần giấy tờ gì" is calm): otherwise the next intent of its
-  ranking stands instead.
+- without any danger word the classifier's own ``emergency`` is not trusted, however sure it is (it
+  gave 0.9 and more to "bầu cử tổng thống Mỹ năm nay ai thắng"): the next intent of its ranking stands.
 The classifier's own guess is kept in ``danger_override``, so the bot can send the rescue contacts
 first and still answer a question such as "thấy tàu khác bị chìm có phải cứu không".
 """
@@ -38,7 +36,6 @@ from bot.text import fold, folded_terms
 EMERGENCY_INTENT = "emergency"
 OVERRIDE_KEY = "danger_override"
 WEAK_SIGNAL_MIN_CONFIDENCE = 0.1
-CLASSIFIER_ALONE_MIN_CONFIDENCE = 0.9
 
 
 def _compile(patterns: list[str]) -> regex.Pattern:
@@ -51,7 +48,7 @@ _CALL = _compile(
     [
         r"(?<!\b(nut|bam|chu|tin hieu) )\bsos\b(?! (la|nghia))", r"\bmayday\b", r"\bman overboard\b",
         r"^(cuu\s*)+$", r"^cuu (?!tro|sinh|ho|nan|duoc|nguoi)", r"\bcuu (\w+ ){0,3}(voi|gium|giup|gap)\b",
-        r"\bcuu (toi|em|minh|chung toi|tui toi|con|anh em)\b", r"\bnguy (roi|lam|qua|to|cap)\b",
+        r"\bcuu (toi|em|minh|chung toi|tui toi|con|anh em)\b", r"\bnguy (roi|lam|qua|to)\b",
     ]
 )  # fmt: skip
 # Calls over the folded text with its punctuation: "..., cứu", "HELP!!!" (not the "/help" command), "cần ... gấp".
@@ -97,10 +94,12 @@ _STRONG = _compile(
         r"\bmac can\b", r"\b(dam|huc) (vao|va|chim|trung|gay|vo)\b", r"\bva cham\b.*\b(tau|thung|chim|nuoc)\b",
         r"\b(tau|thuyen) (\w+ )?bi (\w+ ){0,3}(dam|huc)\b", r"\bthung (lon|to|nang|nhieu)\b",
         r"\b(vua|dang|bi) no\b", r"\bset danh\b", r"\bno tung\b",
-        r"\b(tong|dam ngang|va vo|dung phai)\b", r"\b(dang|vua) (dam|huc|tong)\b",
+        r"\bbi (\w+ ){0,5}tong\b", r"\btong (vao|vo|trung|tau|ghe)\b", r"\bdam ngang\b",
+        r"\b(dang|vua) (dam|huc|tong)\b",
         r"\b(dam|huc|tong) (tau|ghe) (toi|tui|em|e|minh)\b",
-        r"\b(nut|be|vo) (toac|mui|man|vo|tau|day)\b", r"\b(tau|ghe) (bi )?(vo|be|nut)\b", r"\bro nuoc\b",
-        r"\bphun voi rong\b", r"\bban (vao|trung|chet)\b", r"\btrung dan\b", r"\bbi ban\b", r"\bcam (dao|sung|bua)\b",
+        r"\b(nut|be|vo) (toac|mui|man|day)\b", r"\b(tau|ghe) (\w+ )?bi (vo|be|nut)\b", r"\bro nuoc\b",
+        r"\bphun voi rong\b", r"\bban (vao|trung) (tau|ghe|nguoi|anh)\b", r"\bban chet\b", r"\btrung dan\b",
+        r"\bbi ban\b", r"\bcam (dao|sung|bua)\b",
         r"\bleo len (tau|ghe)\b", r"\b(vay|duoi theo|ruot)\b.*\b(tau|ghe) (toi|tui|em|minh)\b",
         r"\b(tau|ghe) (toi|tui|em|minh) (bi )?(vay|duoi|ruot)\b", r"\bbi (\w+ ){0,3}(vay|ruot|duoi theo)\b",
         r"\b(bat|keo) (tau|ghe) (toi|tui|em|minh)\b",
@@ -110,7 +109,7 @@ _STRONG = _compile(
         r"\b(bat tinh|ngat xiu|ngat|xiu|hon me|dau tim|dot quy|ngo doc|chay mau|mau chay|kho tho|khong tho)\b",
         r"\b(khong|chua) tinh (lai|day)\b",
         r"\b(tim tai|co giat|gay (chan|tay|xuong))\b", r"\bdien giat\b", r"\btim ngung\b",
-        r"\b(tuc|dau) nguc\b", r"\btho (khong|ko) (duoc|ra|noi)\b", r"\b(ran|ca) (\w+ )?can\b",
+        r"\b(tuc|dau) nguc\b", r"\btho (khong|ko) (duoc|ra|noi)\b", r"\bran (\w+ )?can\b",
         r"\b(phong|bong) (nuoc|nang|het|lua)\b",
         r"\bdut (tay|chan|ngon)\b", r"\bcuon (vao|vo) (tay|chan|nguoi)\b", r"\b(khong|ko) tinh\b", r"\b(la|ngat) di\b",
         r"\b(van|rot|roi|nga) (xuong bien|khoi tau|khoi ghe)\b", r"\bbong (nang|nhieu|het)\b",
@@ -169,7 +168,8 @@ _CALM = _compile(
         # the news, statistics, causes
         r"\btin tuc\b", r"\b(thiet|that) hay gia\b", r"\bco (that|thiet) (khong|ko|hong)\b",
         r"\b(doc|tren|bai|coi) bao\b", r"\btren (tivi|tv|mang|facebook|face)\b", r"\bthong ke\b",
-        r"\b(bao nhieu|may|nhung) vu\b", r"\bvu (tau|chay|chim|no|dam|tai nan)\b", r"\bnguyen nhan\b",
+        r"\b(bao nhieu|may|nhung) vu\b", r"\bbao nhieu (tau|ghe|nguoi|chiec|ngu dan)\b",
+        r"\bvu (tau|chay|chim|no|dam|tai nan)\b", r"\bnguyen nhan\b",
         r"\bthuong (do|bi|xay)\b", r"\b(hay|de) bi\b", r"\bphim\b", r"\bkinh nghiem\b", r"\b(la gi|la sao)$",
         # forecasts and storms to come
         r"\bdu bao\b", r"\b(tuan|thang|nam) (sau|toi)\b", r"\b(ngay|sang|chieu|toi) mai\b", r"\bmai co\b",
@@ -234,10 +234,9 @@ def danger_level(text: str) -> str:
 
 
 def is_emergency(level: str, emergency_confidence: float) -> bool:
-    """The decision: a strong signal, a weak one the classifier shares, or no signal but a nearly certain
-    classifier; never a calm message."""
-    needed = {"strong": 0.0, "weak": WEAK_SIGNAL_MIN_CONFIDENCE, "none": CLASSIFIER_ALONE_MIN_CONFIDENCE}
-    return level in needed and emergency_confidence >= needed[level]
+    """The decision: a strong signal, or a weak one the classifier shares; never a calm message, and never
+    the classifier's guess alone."""
+    return level == "strong" or (level == "weak" and emergency_confidence >= WEAK_SIGNAL_MIN_CONFIDENCE)
 
 
 def flagged_by_rules(text: str) -> bool:

@@ -167,18 +167,15 @@ def test_foreign_text_gets_the_other_language_intent():
     assert vietnamese.get(INTENT)["name"] == "kb_vms_bat_24_24"
 
 
-def test_a_nearly_certain_classifier_counts_without_a_listed_word_but_never_on_a_calm_topic():
-    def detected(text: str, emergency: float) -> bool:
-        message = Message(data={TEXT: text})
-        message.set(INTENT, {"name": "emergency", "confidence": emergency})
-        message.set(INTENT_RANKING_KEY, [{"name": "emergency", "confidence": emergency}])
-        DangerDetector().process([message])
-        return message.get(INTENT)["name"] == "emergency"
-
-    assert danger_level("tàu có chuyện rồi, tới ngay đi") == "none"
-    assert detected("tàu có chuyện rồi, tới ngay đi", 0.95)
-    assert not detected("tàu có chuyện rồi, tới ngay đi", 0.6)
-    assert not detected("năm ngoái tàu tui gặp chuyện, giờ xin hỗ trợ được không", 0.99)
+def test_a_sure_classifier_alone_is_not_an_emergency():
+    """DIET gave 0.9 and more to unrelated questions ("bầu cử tổng thống Mỹ năm nay ai thắng")."""
+    message = Message(data={TEXT: "Bầu cử tổng thống Mỹ năm nay ai thắng?"})
+    message.set(INTENT, {"name": "emergency", "confidence": 0.97})
+    message.set(
+        INTENT_RANKING_KEY, [{"name": "emergency", "confidence": 0.97}, {"name": "out_of_scope", "confidence": 0.02}]
+    )
+    DangerDetector().process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
 
 
 @pytest.mark.parametrize(
@@ -193,3 +190,13 @@ def test_a_nearly_certain_classifier_counts_without_a_listed_word_but_never_on_a
 )
 def test_danger_now_asked_as_a_question_is_still_an_emergency(text):
     assert danger_level(text) == "strong"
+
+
+def test_development_questions_about_the_law_are_not_read_as_danger():
+    """898 questions of the development sets that are not emergencies: at most the 3 long letters that tell
+    of a rescue call or a breakdown get the rescue contacts first (then their answer)."""
+    questions = [
+        q for name in ("dev_questions.yml", "dev_2026_10.yml", "dev_questions_2026_11.yml") for q in cases(name)
+    ]
+    calm = [q["text"] for q in questions if q["kind"] != "emergency"]
+    assert len([t for t in calm if danger_level(t) == "strong"]) <= 3
