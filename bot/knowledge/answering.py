@@ -38,7 +38,7 @@ class Opinions:
 
 @dataclass(frozen=True)
 class Thresholds:
-    sure: float = 0.7  # classifier confidence that needs no second opinion
+    sure: float = 0.6  # classifier confidence that needs no second opinion
     agree: float = 0.35  # closest-wording similarity for an intent two opinions agree on
     relevant: float = 0.5  # closest-wording similarity for an entry to be offered as a button
     in_field: float = 16.0  # BM25 score that shows the message is about the bot's field
