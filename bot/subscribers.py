@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from bot.sender_ids import sender_id
 from bot.settings import get_settings, secret_in_var
 from bot.storage import db
 from bot.storage.models import (
@@ -51,10 +52,6 @@ def _pseudonym_key() -> bytes:
 def pseudonym(channel: str, user_id: str) -> str:
     """Keyed hash of a person's platform id: stable for metrics, meaningless without the key."""
     return hmac.new(_pseudonym_key(), f"{channel}:{user_id}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def rasa_sender_id(channel: str, user_id: str) -> str:
-    return f"{channel}-{user_id}"
 
 
 def touch(channel: str, user_id: str, display_name: str | None = None) -> Subscriber:
@@ -183,7 +180,7 @@ def personal_data(subscriber: Subscriber) -> PersonalData:
             .select_from(PublicationSend)
             .where(PublicationSend.user_ref == pseudonym(subscriber.channel, subscriber.channel_user_id))
         ).scalar_one()
-    sender = rasa_sender_id(subscriber.channel, subscriber.channel_user_id)
+    sender = sender_id(subscriber.channel, subscriber.channel_user_id)
     return PersonalData(subscriber, sends, _conversation_messages(sender))
 
 
@@ -200,7 +197,7 @@ def delete_personal_data(subscriber: Subscriber) -> None:
         with db.tracker_engine().begin() as connection:
             connection.execute(
                 text("DELETE FROM events WHERE sender_id = :sender"),
-                {"sender": rasa_sender_id(subscriber.channel, subscriber.channel_user_id)},
+                {"sender": sender_id(subscriber.channel, subscriber.channel_user_id)},
             )
     except DBAPIError:  # no history table yet: nothing to erase
         pass

@@ -27,11 +27,13 @@ from bot.broadcasts import officers
 from bot.broadcasts.composer import Composer
 from bot.channels.render import Button, OutMessage, render
 from bot.channels.types import ChannelType
+from bot.gateways.person_locks import PersonLocks
 from bot.gateways.throttle import FloodGuard
 from bot.metrics import timing
 from bot.nlu.lengths import stated_length
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rescue import contacts_reply
+from bot.sender_ids import sender_id
 from bot.settings import get_settings
 from bot.storage.models import Officer, Subscriber, SubscriberStatus
 from bot.text import fold
@@ -97,14 +99,18 @@ class _Waiting:
 WAITING: contextvars.ContextVar[_Waiting | None] = contextvars.ContextVar("waiting", default=None)
 
 
+MAX_ASKED = 10_000
+
+
 class Gateway:
     def __init__(self, channel: ChannelType, rasa: RasaClient, flood: FloodGuard | None = None) -> None:
         self.channel = channel
         self.rasa = rasa
         self.flood = flood or FloodGuard()
         self.composer = Composer(channel)
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._asked_length: set[str] = set()  # subscribers the assistant just asked their vessel's length
+        self._locks = PersonLocks()
+        # Subscribers the assistant just asked their vessel's length (oldest first; at most MAX_ASKED kept).
+        self._asked_length: dict[str, None] = {}
 
     async def respond(self, incoming: Incoming, deliver: Callable[[list[OutMessage]], Awaitable[None]]) -> None:
         """``handle`` a message and ``deliver`` the replies; if the assistant answered it, record what the
@@ -125,8 +131,7 @@ class Gateway:
         verdict = self.flood.check(incoming.user_id)
         if verdict != "ok":
             return [OutMessage(replies.TOO_FAST)] if verdict == "warn" else []
-        lock = self._locks.setdefault(incoming.user_id, asyncio.Lock())
-        async with lock:  # one person's messages are answered in order; others run in parallel
+        async with self._locks.hold(incoming.user_id):  # one person's messages in order; others in parallel
             MESSAGE_ID.set(incoming.message_id)
             backoff = Backoff(get_settings().retry_seconds)
             while True:
@@ -197,7 +202,7 @@ class Gateway:
         waiting = WAITING.get()
         if waiting is not None:
             metadata[timing.RECEIVED_AT] = waiting.received
-        sender = subscribers.rasa_sender_id(self.channel.name, person.channel_user_id)
+        sender = sender_id(self.channel.name, person.channel_user_id)
         try:
             answer = await self.rasa.send(sender, text, metadata, MESSAGE_ID.get())
         except RasaUnavailable as error:
@@ -206,7 +211,9 @@ class Gateway:
         if waiting is not None:
             waiting.asked_assistant = True
         if person.status == SubscriberStatus.ACTIVE and any(r.get("response") == ASK_LENGTH_RESPONSE for r in answer):
-            self._asked_length.add(person.channel_user_id)
+            self._asked_length[person.channel_user_id] = None
+            while len(self._asked_length) > MAX_ASKED:  # people who never answered
+                del self._asked_length[next(iter(self._asked_length))]
         messages: list[OutMessage] = []
         for reply in answer:
             action = (reply.get("custom") or {}).get("gateway_action")
@@ -222,7 +229,7 @@ class Gateway:
         """The length of the person's vessel, if this message states it ("tàu tui 13m", or "13" in reply to the
         assistant's question), kept with their consent (subscribers.remember_vessel_length)."""
         answering = person.channel_user_id in self._asked_length
-        self._asked_length.discard(person.channel_user_id)
+        self._asked_length.pop(person.channel_user_id, None)
         length = stated_length(text, answering)
         if length is None:
             return person

@@ -34,6 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.metrics import rollups
 from bot.metrics.outcomes import CHOICES, answered_entry, outcome_of
+from bot.sender_ids import parse_sender_id
 from bot.storage import db
 from bot.storage.models import MetricsGap
 from bot.subscribers import pseudonym
@@ -46,11 +47,8 @@ ABANDONED_SECONDS = 15 * 60  # a clarifying question left unanswered this long: 
 
 def sender_identity(sender_id: str, event: dict[str, Any]) -> tuple[str, str]:
     """(channel, platform user id) of a Rasa sender id: "telegram-123", "zalo-..", "web-<visitor>"."""
-    prefix, _, rest = sender_id.partition("-")
-    if rest and prefix in ("telegram", "zalo"):
-        return prefix, rest
-    if rest and prefix == "web":
-        return "webchat", rest
+    if (known := parse_sender_id(sender_id)) is not None:
+        return known
     metadata = event.get("metadata") or {}
     return str(metadata.get("channel") or event.get("input_channel") or "rest")[:16], sender_id
 

@@ -20,6 +20,7 @@ from bot import subscribers
 from bot.metrics import timing
 from bot.publications.catalogue import by_id
 from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.sender_ids import sender_id
 
 VISITOR_COOKIE = "visitor"
 
@@ -65,7 +66,7 @@ async def chat_message(request: web.Request) -> web.Response:
     message_id = uuid.uuid4().hex
     metadata = {"channel": "webchat", timing.RECEIVED_AT: received}
     try:
-        replies = await client.send(f"web-{visitor}", body.get("message", ""), metadata, message_id)
+        replies = await client.send(sender_id("webchat", visitor), body.get("message", ""), metadata, message_id)
     except RasaUnavailable:
         replies, message_id = [{"text": replies_text.TRY_AGAIN}], ""
     for reply in replies:
