@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1s
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 CHROMIUM := /usr/bin/chromium
+HAPROXY := /usr/sbin/haproxy
 
 .PHONY: run test bench loadtest lint train venv unit e2e validate stories clean
 
@@ -43,9 +44,15 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || \
 		(echo "Could not install chromium: run 'sudo apt-get install chromium', then make test again"; exit 1)
 
+# The production profile runs two Rasa servers and two action servers behind Debian's HAProxy, on the
+# configuration compose and systemd use (deploy/haproxy/haproxy.cfg).
+$(HAPROXY):
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy || \
+		(echo "Could not install haproxy: run 'sudo apt-get install haproxy', then make test again"; exit 1)
+
 # The whole suite twice: on the embedded default, then on the production set-up (PostgreSQL, Redis,
-# RabbitMQ and two Rasa replicas on this machine's servers: tests/deployment.py).
-test: lint validate train $(CHROMIUM)
+# RabbitMQ, two Rasa servers and two action servers behind HAProxy on this machine: tests/deployment.py).
+test: lint validate train $(CHROMIUM) $(HAPROXY)
 	$(BIN)/pytest -q
 	BOT_TEST_PROFILE=production $(BIN)/pytest -q
 	$(MAKE) stories

@@ -1,6 +1,7 @@
 """`make loadtest`: simulated people holding conversations through the REST channel and through the
-Telegram gateway, against the production set-up (PostgreSQL, Redis locks, RabbitMQ events) with 1 and
-with 2 Rasa replicas, in the same run.
+Telegram gateway, against the production set-up (PostgreSQL, Redis locks, RabbitMQ events) with one Rasa
+server and one action server, and with two of each behind HAProxy (as the production tests run them:
+tests/deployment.py), in the same run.
 
     .venv/bin/python -m benchmarks.loadtest [--users 50] [--messages 20]
 
@@ -34,7 +35,7 @@ from bot.services import core_services, free_port, gateway_services, launched
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.storage.db import upgrade
 from bot.training import train
-from tests.deployment import RABBITMQ, REDIS, temporary_postgres, temporary_rabbitmq_queue
+from tests.deployment import RABBITMQ, REDIS, rasa_behind_haproxy, temporary_postgres, temporary_rabbitmq_queue
 from tests.standins.telegram import TelegramStandIn
 
 RESULTS = PROJECT_ROOT / "benchmarks" / "results"
@@ -84,15 +85,14 @@ def deployment(model: Path, replicas: int, users: int, messages: int, texts: lis
     with temporary_postgres() as database, temporary_rabbitmq_queue("loadtest") as queue:
         overrides = {
             "BOT_VAR_DIR": str(var_dir), "DATABASE_URL": database, "TRACKER_DATABASE_URL": "", "REDIS_URL": REDIS,
-            "RABBITMQ_URL": RABBITMQ, "RABBITMQ_QUEUE": queue, "RASA_REPLICAS": str(replicas),
-            "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
-            "RASA_REPLICA_PORTS": ",".join(str(free_port()) for _ in range(replicas)),
-            "ACTIONS_REPLICA_PORTS": ",".join(str(free_port()) for _ in range(replicas)),
-            "TELEGRAM_BOT_TOKEN": "123456:LOAD", "TELEGRAM_API_URL": api, "PSEUDONYM_KEY": "load",
+            "RABBITMQ_URL": RABBITMQ, "RABBITMQ_QUEUE": queue, "RASA_PORT": str(free_port()),
+            "ACTIONS_PORT": str(free_port()), "TELEGRAM_BOT_TOKEN": "123456:LOAD", "TELEGRAM_API_URL": api,
+            "PSEUDONYM_KEY": "load",
         }  # fmt: skip
         settings = load_settings({**os.environ, **overrides})
         upgrade(database)
-        services = [*core_services(settings, model), *gateway_services(settings)]
+        core = rasa_behind_haproxy(settings, model) if replicas == 2 else core_services(settings, model)
+        services = [*core, *gateway_services(settings)]
         try:
             with launched(services, var_dir / "logs"):
                 time.sleep(3)  # the gateway's first getUpdates
@@ -120,7 +120,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--messages", type=int, default=20, help="messages per person in the REST phases")
-    parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--replicas", type=int, nargs="+", choices=[1, 2], default=[1, 2],
+                        help="1: one Rasa server, no proxy; 2: two behind HAProxy")  # fmt: skip
     args = parser.parse_args()
     model = train()
     texts = [q.text for q in load_questions(QUESTIONS)]

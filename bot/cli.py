@@ -95,13 +95,6 @@ def cmd_worker(_: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_balancer(_: argparse.Namespace) -> int:
-    from bot.balancer import run
-
-    run()
-    return 0
-
-
 def cmd_metrics(_: argparse.Namespace) -> int:
     from bot.metrics.consumer import run
 
@@ -315,7 +308,6 @@ def build_parser() -> argparse.ArgumentParser:
     add("web", cmd_web, "Serve the web chat (and dashboard) only.")
     add("telegram", cmd_telegram, "Run the Telegram gateway only (long polling, or webhook if configured).")
     add("worker", cmd_worker, "Run the broadcast worker only.")
-    add("balancer", cmd_balancer, "Run the load balancer in front of the Rasa and action server replicas.")
     add("metrics", cmd_metrics, "Feed the interaction log from RabbitMQ (when RABBITMQ_URL is set).")
     officer = add("officer", cmd_officer, "Manage who may broadcast: add, list, remove.")
     officer.add_argument("action", choices=["add", "list", "remove"])
@@ -355,7 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    services = {"run", "web", "telegram", "worker", "balancer", "metrics"}  # long-running: log what they do
+    services = {"run", "web", "telegram", "worker", "metrics"}  # long-running: log what they do
     log_setup.configure(logging.INFO if args.command in services else logging.WARNING)
     if args.command == "officer" and args.action != "list" and not args.who:
         print("Error: say who, as telegram:<user id> or zalo:<user id>", file=sys.stderr)

@@ -37,6 +37,8 @@ MAX_RESTARTS_PER_MINUTE = 5
 PORT_TAKEN_EXIT_CODE = 2
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _TCP_LISTEN = "0A"  # socket state in /proc/net/tcp
+HAPROXY = "/usr/sbin/haproxy"  # Debian's (the Makefile installs it for the tests)
+HAPROXY_CONFIG = PROJECT_ROOT / "deploy" / "haproxy" / "haproxy.cfg"
 
 
 _PORTS_GIVEN: set[int] = set()
@@ -204,48 +206,39 @@ def service_env(settings: Settings, extra: dict[str, str] | None = None) -> dict
 
 
 def core_services(settings: Settings, model: Path, extra_env: dict[str, str] | None = None) -> list[Service]:
-    """Rasa server and action server: what every channel needs. With ``RASA_REPLICAS`` > 1, that many
-    of each on their own ports, and the balancer (bot/balancer.py) on the public ports."""
+    """Rasa server and action server, one of each on the settings' ports: what every channel needs."""
     env = service_env(settings, extra_env)
+    return [
+        actions_service("actions", settings.actions_port, env),
+        rasa_service("rasa", model, settings.rasa_port, settings.bind_host, env),
+        *metrics_services(settings, env),
+    ]
+
+
+def actions_service(name: str, port: int, env: dict[str, str]) -> Service:
+    argv = [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)]
+    return Service(name, argv, env, ready_url=f"http://127.0.0.1:{port}/health")
+
+
+def rasa_service(name: str, model: Path, port: int, interface: str, env: dict[str, str]) -> Service:
+    argv = [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(model), "--port", str(port),
+            "--interface", interface, "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]  # fmt: skip
     # Oversize bodies get 413 instead of a 100 MB read. (The action server keeps Sanic's default: Rasa
     # sends it the whole domain with every call.)
     rasa_env = {**env, "SANIC_REQUEST_MAX_SIZE": str(RASA_MAX_REQUEST_BYTES)}
-    if not settings.replicated:
-        return [
-            Service("actions", _actions_argv(settings.actions_port), env,
-                    ready_url=f"http://127.0.0.1:{settings.actions_port}/health"),
-            Service("rasa", _rasa_argv(model, settings.rasa_port, settings.bind_host), rasa_env,
-                    ready_url=f"{settings.rasa_url}/webhooks/rest/"),
-            *_metrics_consumer(settings, env),
-        ]  # fmt: skip
-    replicas = list(zip(settings.rasa_replica_ports, settings.actions_replica_ports, strict=True))
-    internal = {"SANIC_HOST": "127.0.0.1"}  # replicas are reached through the balancer only
-    actions = [
-        Service(f"actions-{i}", _actions_argv(port), {**env, **internal}, ready_url=f"http://127.0.0.1:{port}/health")
-        for i, (_, port) in enumerate(replicas, 1)
-    ]
-    rasa = [
-        Service(f"rasa-{i}", _rasa_argv(model, port, "127.0.0.1"), rasa_env,
-                ready_url=f"http://127.0.0.1:{port}/webhooks/rest/")
-        for i, (port, _) in enumerate(replicas, 1)
-    ]  # fmt: skip
-    balancer = Service("balancer", [sys.executable, "-m", "bot", "balancer"], env,
-                       ready_url=f"{settings.rasa_url}/webhooks/rest/")  # fmt: skip
-    return [*actions, *rasa, balancer, *_metrics_consumer(settings, env)]
+    return Service(name, argv, rasa_env, ready_url=f"http://127.0.0.1:{port}/webhooks/rest/")
 
 
-def _metrics_consumer(settings: Settings, env: dict[str, str]) -> list[Service]:
+def metrics_services(settings: Settings, env: dict[str, str]) -> list[Service]:
     """With RabbitMQ, the process that feeds the interaction log from Rasa's events."""
     return [Service("metrics", [sys.executable, "-m", "bot", "metrics"], env)] if settings.rabbitmq_url else []
 
 
-def _actions_argv(port: int) -> list[str]:
-    return [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)]
-
-
-def _rasa_argv(model: Path, port: int, interface: str) -> list[str]:
-    return [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(model), "--port", str(port),
-            "--interface", interface, "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]  # fmt: skip
+def haproxy_service(config_env: dict[str, str], ready_url: str) -> Service:
+    """Debian's HAProxy in the foreground on the deployment's one configuration (deploy/haproxy/haproxy.cfg),
+    with the ports and server addresses ``config_env`` gives (the names it sets with ``presetenv``)."""
+    argv = [HAPROXY, "-db", "-f", str(HAPROXY_CONFIG)]
+    return Service("haproxy", argv, {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **config_env}, ready_url)
 
 
 def web_service(settings: Settings, extra_env: dict[str, str] | None = None) -> Service:

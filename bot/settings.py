@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# Public requests to Rasa are small: a bigger body gets 413 (from Rasa, and from the balancer).
+# Public requests to Rasa are small: a bigger body gets 413 (from Rasa, and from HAProxy: deploy/haproxy/haproxy.cfg).
 RASA_MAX_REQUEST_BYTES = 64 * 1024
 
 
@@ -64,21 +64,6 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SystemExit(f"Environment variable {name} must be a whole number, not {value!r}") from error
 
 
-def _ports(env: Mapping[str, str], name: str, count: int, first: int) -> tuple[int, ...]:
-    """Ports of the replicas (used when there are several): ``name`` as a comma-separated list, else
-    ``count`` ports from ``first``. A single Rasa server listens on the public port itself."""
-    value = env.get(name, "").strip()
-    if not value:
-        return tuple(first + i for i in range(count))
-    try:
-        ports = tuple(int(p) for p in value.split(","))
-    except ValueError as error:
-        raise SystemExit(f"{name} must be a comma-separated list of ports, not {value!r}") from error
-    if len(ports) != count:
-        raise SystemExit(f"{name} lists {len(ports)} ports but RASA_REPLICAS is {count}")
-    return ports
-
-
 @dataclass(frozen=True)
 class Settings:
     var_dir: Path
@@ -121,14 +106,6 @@ class Settings:
     lock_lifetime_seconds: int
     rabbitmq_url: str
     rabbitmq_queue: str
-    rasa_replicas: int
-    rasa_replica_ports: tuple[int, ...]
-    actions_replica_ports: tuple[int, ...]
-
-    @property
-    def replicated(self) -> bool:
-        """Several Rasa servers and action servers behind the balancer (``RASA_REPLICAS`` > 1)."""
-        return self.rasa_replicas > 1
 
     def rasa_api_token(self) -> str:
         """The token of Rasa's HTTP API: ``RASA_AUTH_TOKEN``, else a random one kept in var/ (the API is
@@ -196,9 +173,6 @@ class Settings:
             "TICKET_LOCK_LIFETIME": str(self.lock_lifetime_seconds),
             "RABBITMQ_URL": self.rabbitmq_url,
             "RABBITMQ_QUEUE": self.rabbitmq_queue,
-            "RASA_REPLICAS": str(self.rasa_replicas),
-            "RASA_REPLICA_PORTS": ",".join(map(str, self.rasa_replica_ports)),
-            "ACTIONS_REPLICA_PORTS": ",".join(map(str, self.actions_replica_ports)),
         }
 
 
@@ -208,9 +182,6 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     database_url = env.get("DATABASE_URL", "")
     rasa_port = _int(env, "RASA_PORT", 5005)
     actions_port = _int(env, "ACTIONS_PORT", 5055)
-    replicas = _int(env, "RASA_REPLICAS", 1)
-    if not 1 <= replicas <= 16:
-        raise SystemExit(f"RASA_REPLICAS must be between 1 and 16, not {replicas}")
     return Settings(
         var_dir=var_dir,
         models_dir=Path(env.get("BOT_MODELS_DIR") or PROJECT_ROOT / "models"),
@@ -260,9 +231,6 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         lock_lifetime_seconds=max(2, _int(env, "TICKET_LOCK_LIFETIME", 10)),
         rabbitmq_url=env.get("RABBITMQ_URL", ""),
         rabbitmq_queue=env.get("RABBITMQ_QUEUE") or "trolybiendao.events",
-        rasa_replicas=replicas,
-        rasa_replica_ports=_ports(env, "RASA_REPLICA_PORTS", replicas, rasa_port + 11),
-        actions_replica_ports=_ports(env, "ACTIONS_REPLICA_PORTS", replicas, actions_port + 11),
     )
 
 

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.publications.build import build_all
-from bot.services import Service, core_services, free_port, launched, web_service
+from bot.services import Service, free_port, launched, web_service
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
-from tests.deployment import deployment_env, remove_deployments
+from tests.deployment import deployment_env, profile_core_services, remove_deployments
 
 # The services started by the tests and the tests themselves (reading pseudonymous ids) share one key.
 os.environ.setdefault("PSEUDONYM_KEY", "test-pseudonym-key")
@@ -48,7 +48,8 @@ def model() -> Path:
 
 @pytest.fixture(scope="session")
 def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Rasa + action server + web app, answering on free ports, for the whole test session."""
+    """Rasa + action server + web app, answering on free ports, for the whole test session (production
+    profile: two Rasa servers and two action servers behind HAProxy)."""
     var_dir = tmp_path_factory.mktemp("var")
     env = {
         **os.environ,
@@ -62,6 +63,6 @@ def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sta
     settings = load_settings(env)
     upgrade(settings.database_url)
     build_all()
-    services = [*core_services(settings, model), web_service(settings)]
+    services = [*profile_core_services(settings, model), web_service(settings)]
     with launched(services, var_dir / "logs"):
         yield Stack(settings, {s.name: s for s in services}, var_dir / "logs", make_engine(settings.database_url))

@@ -20,10 +20,12 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -31,6 +33,7 @@ from bot import subscribers
 from bot.channels.render import Button, OutMessage
 from bot.channels.types import TELEGRAM
 from bot.gateways.core import Gateway, Incoming
+from bot.gateways.once import HandledOnce
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
 
@@ -81,9 +84,16 @@ def keyboard(buttons: tuple[Button, ...], payloads: CallbackPayloads) -> InlineK
 
 
 class TelegramGateway:
-    def __init__(self, gateway: Gateway) -> None:
+    def __init__(self, gateway: Gateway, once: HandledOnce) -> None:
         self.gateway = gateway
+        self.once = once
         self.payloads = CallbackPayloads()
+
+    async def drop_copies(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Before every other handler: a copy of an update already handled (sent again) goes no further."""
+        if not await self.once.first_time(str(update.update_id)):
+            logger.info("Telegram update %s was already handled: copy dropped", update.update_id)
+            raise ApplicationHandlerStop
 
     async def deliver(self, chat_id: int, messages: list[OutMessage], context: ContextTypes.DEFAULT_TYPE) -> None:
         bot = context.bot
@@ -148,7 +158,9 @@ async def _post_init(application: Application) -> None:
 
 
 def build_application(settings: Settings, rasa: RasaClient | None = None) -> Application:
-    gateway = TelegramGateway(Gateway(TELEGRAM, rasa or RasaClient()))
+    bot_id = settings.telegram_bot_token.split(":", 1)[0]  # update ids are counted per bot
+    once = HandledOnce(settings.redis_url, key_prefix=f"trolybiendao:update:telegram:{bot_id}:")
+    gateway = TelegramGateway(Gateway(TELEGRAM, rasa or RasaClient()), once)
     api = settings.telegram_api_url.rstrip("/")
     application = (
         Application.builder()
@@ -160,6 +172,7 @@ def build_application(settings: Settings, rasa: RasaClient | None = None) -> App
         .post_init(_post_init)
         .build()
     )
+    application.add_handler(TypeHandler(Update, gateway.drop_copies), group=-1)
     command_names = [name for name, _ in COMMANDS]
     application.add_handler(CommandHandler(command_names, gateway.on_message))
     application.add_handler(CallbackQueryHandler(gateway.on_button))

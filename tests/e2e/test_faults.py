@@ -1,6 +1,6 @@
 """Faults in the production set-up, whatever the test profile: PostgreSQL, Rasa's locks in Redis (through
-a relay the test can cut), events through RabbitMQ, two Rasa servers and two action servers behind the
-balancer, the Telegram gateway on the Bot API stand-in, all kept running by the same supervisor as
+a relay the test can cut), events through RabbitMQ, two Rasa servers and two action servers behind
+HAProxy, the Telegram gateway on the Bot API stand-in, all kept running by the same supervisor as
 `bot run`. Each test breaks something, and checks that no message is lost and that the service
 recovers by itself."""
 
@@ -25,12 +25,12 @@ from sqlalchemy import func, select
 
 from benchmarks.latency import load
 from bot import replies
-from bot.services import Service, Supervisor, core_services, free_port, gateway_services, supervised
+from bot.services import Service, Supervisor, free_port, gateway_services, supervised
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Interaction
 from bot.subscribers import pseudonym
-from tests.deployment import RABBITMQ, REDIS, temporary_postgres, temporary_rabbitmq_queue
+from tests.deployment import RABBITMQ, REDIS, rasa_behind_haproxy, temporary_postgres, temporary_rabbitmq_queue
 from tests.standins.tcp_proxy import TcpProxy
 from tests.standins.telegram import TelegramStandIn
 
@@ -75,14 +75,12 @@ def production(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         overrides = {
             "BOT_VAR_DIR": str(var_dir), "DATABASE_URL": database, "TRACKER_DATABASE_URL": "",
             "REDIS_URL": f"redis://127.0.0.1:{relay}/{redis_db or 5}", "RABBITMQ_URL": RABBITMQ,
-            "RABBITMQ_QUEUE": queue, "RASA_REPLICAS": "2", "RASA_PORT": str(free_port()),
-            "ACTIONS_PORT": str(free_port()), "RASA_REPLICA_PORTS": f"{free_port()},{free_port()}",
-            "ACTIONS_REPLICA_PORTS": f"{free_port()},{free_port()}", "TELEGRAM_BOT_TOKEN": "123456:FAULTS",
-            "TELEGRAM_API_URL": api,
+            "RABBITMQ_QUEUE": queue, "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
+            "TELEGRAM_BOT_TOKEN": "123456:FAULTS", "TELEGRAM_API_URL": api,
         }  # fmt: skip
         settings = load_settings({**os.environ, **overrides})
         upgrade(database)
-        services = [*core_services(settings, model), *gateway_services(settings)]
+        services = [*rasa_behind_haproxy(settings, model), *gateway_services(settings)]
         with supervised(services, var_dir / "logs") as supervisor:
             production = Production(settings, supervisor, telegram, redis, var_dir / "logs")
             assert production.ask(next(CHATS), QUESTIONS[0]), "the production set-up does not answer"
@@ -139,7 +137,7 @@ def test_an_action_server_killed_mid_conversation_loses_no_message(production):
     assert production.ask(chat, "/tailieu") == [replies.WHICH_PUBLICATION]  # needs the action server
     server = production.service("actions-1")
     old = kill(server)
-    for _ in range(4):  # the balancer sends the action calls to the other server
+    for _ in range(4):  # HAProxy sends the action calls to the other server
         assert production.ask(chat, "/tailieu") == [replies.WHICH_PUBLICATION]
     wait_restarted(server, old)
     assert production.ask(chat, "/tailieu") == [replies.WHICH_PUBLICATION]

@@ -4,6 +4,7 @@ real HTTP, with the real python-telegram-bot library and the trained model behin
 from __future__ import annotations
 
 import itertools
+import random
 import sys
 import time
 from collections.abc import Iterator
@@ -227,7 +228,7 @@ def test_webhook_mode_checks_the_secret_token_on_every_request(stack):
         person = {"id": user, "is_bot": False, "first_name": "A"}
         message = {"message_id": 1, "date": int(time.time()), "text": "lanh hai rong bao nhieu", "from": person,
                    "chat": {"id": user, "type": "private"}}  # fmt: skip
-        update = {"update_id": 1, "message": message}
+        update = {"update_id": random.randrange(1, 1 << 30), "message": message}  # never one handled before
         for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "forged"}):
             assert httpx.post(webhook, json=update, headers=headers).status_code == 403
         time.sleep(1)

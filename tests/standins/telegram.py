@@ -14,6 +14,7 @@ import contextlib
 import itertools
 import json
 import math
+import random
 import threading
 import time
 from collections import defaultdict
@@ -54,7 +55,9 @@ class TelegramStandIn:
         self.rate_burst = 1  # how many messages may come at once within the rate (jitter of the network)
         self._next_send: dict[str, float] = {}  # bot token -> when its next message is due (monotonic)
         self._updates: list[dict[str, Any]] = []
-        self._update_ids = itertools.count(1)
+        # Anywhere, as Telegram's after a quiet week: gateways remember the updates they handled (in Redis in
+        # the production profile), and a new stand-in's updates must not look like an earlier one's.
+        self._update_ids = itertools.count(random.randrange(1, 1 << 30))
         self._message_ids = itertools.count(1)
         self._new_update = asyncio.Event()
         self._server: ThreadedServer | None = None
