@@ -8,7 +8,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 CHROMIUM := /usr/bin/chromium
 HAPROXY := /usr/sbin/haproxy
 
-.PHONY: run test bench loadtest lint train venv unit e2e validate stories clean
+.PHONY: run test test-fast bench loadtest lint train venv validate stories clean
 
 $(STAMP): requirements.lock pyproject.toml scripts/make-venv.sh
 	scripts/make-venv.sh
@@ -50,11 +50,16 @@ $(HAPROXY):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy || \
 		(echo "Could not install haproxy: run 'sudo apt-get install haproxy', then make test again"; exit 1)
 
-# The whole suite twice: on the embedded default, then on the production set-up (PostgreSQL, Redis,
-# RabbitMQ, two Rasa servers and two action servers behind HAProxy on this machine: tests/deployment.py).
+# The fast tier: no servers of ours, no trained model (under a minute).
+test-fast: venv
+	$(BIN)/pytest -q tests/unit
+
+# Every test once, in the set-up it is about: the fast tier and the bot's behaviour on the embedded default,
+# then the production guarantees (marker `production`) on PostgreSQL, Redis, RabbitMQ and two Rasa servers and
+# two action servers behind HAProxy on this machine (tests/deployment.py), then the conversation stories.
 test: lint validate train $(CHROMIUM) $(HAPROXY)
-	$(BIN)/pytest -q
-	BOT_TEST_PROFILE=production $(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=10 tests/unit tests/e2e -m "not production"
+	BOT_TEST_PROFILE=production $(BIN)/pytest -q --durations=10 tests/e2e -m production
 	$(MAKE) stories
 
 bench: train

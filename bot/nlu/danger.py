@@ -35,7 +35,7 @@ from bot.text import fold, folded_terms
 
 EMERGENCY_INTENT = "emergency"
 OVERRIDE_KEY = "danger_override"
-WEAK_SIGNAL_MIN_CONFIDENCE = 0.1
+WEAK_SIGNAL_MIN_CONFIDENCE = 0.5  # measured on the development sets (benchmarks/danger.py)
 
 
 def _compile(patterns: list[str]) -> regex.Pattern:
@@ -132,12 +132,12 @@ _STRONG = _compile(
 _WEAK = _compile(
     [
         r"(?<!\b(luoi|re|ha) )\bchim\b(?! (lang|trong))",
-        r"(?<!\bgio )\bchay\b(?! (tau |thuyen )?(ra|vo|vao|tu|den|toi|qua|ve|bang|cham|nhanh|xe|thu|chuyen|hang|nang"
-        r"|bong|khong|lien|suot|tiep|di|ban dem|duoc|bao nhieu))",
+        r"(?<!\b(gio|troi) )\bchay\b(?! (tau |thuyen )?(ra|vo|vao|tu|den|toi|qua|ve|bang|cham|nhanh|xe|thu|chuyen"
+        r"|hang|nang|bong|khong|lien|suot|tiep|di|ban dem|duoc|bao nhieu|ngoai|ngon|tot|on|em|deu|thang))",
         r"(?<!\b(tra|nghien|so|cap) )\bcuu\b(?! (tro|sinh|ho|nan))", r"\bgiup\b", r"\bnguy\b", r"(?<!\bcuu )\bnan\b",
         r"(?<!\b(canh|thong|du|tin|doc|tren|bai) )\bbao\b(?! (nhieu|gio|lau|hiem|cao|tin|ve|chi|dam|quan|ho|gia))",
         r"\bbi thuong\b", r"\bnghieng\b", r"\bmat (tin hieu|tich)\b", r"\bhelp\b", r"\bkhan cap\b", r"\bbi bat\b",
-        r"\bbat giu\b", r"\b(troi|lat|dam|huc|thung)\b", r"\b(song|gio) (lon|to|manh|giat|cao)\b", r"\blac\b",
+        r"\bbat giu\b", r"\b(troi(?! chay)|lat|dam|huc|thung)\b", r"\b(song|gio) (lon|to|manh|giat|cao)\b", r"\blac\b",
     ]
 )  # fmt: skip
 # Calm topics: a question about these is not danger now, unless it calls for help.
@@ -162,9 +162,10 @@ _CALM = _compile(
         r"\bvan ban\b", r"\bbi cam\b", r"\bbat buoc\b",
         # the past, over and done
         r"\bnam (ngoai|truoc|roi)\b", r"\b(tuan|thang) truoc\b", r"\bhoi (nam|truoc|do|thang|tuan|bao)\b",
-        r"\btruoc day\b", r"\bda tung\b", r"\bnam (19|20)\d\d\b", r"\bhom (truoc|bua)\b", r"\bbua (truoc|hom)\b",
+        r"\btruoc day\b", r"\bda tung\b", r"\bhoi xua\b", r"(?<!\bchua )\b(quay ve|ve (roi|r|bo|ben))\b",
+        r"\bnam (19|20)\d\d\b", r"\bhom (truoc|bua)\b", r"\bbua (truoc|hom)\b",
         r"\bve (toi |den )?(ben|bo) (an toan|roi)\b", r"\b(da duoc cuu|duoc cuu (roi|het))\b", r"\b(on|khoe) roi\b",
-        r"\bcam on\b",
+        r"\bcam on\b", r"\bgioi (qua|lam|that)\b",
         # the news, statistics, causes
         r"\btin tuc\b", r"\b(thiet|that) hay gia\b", r"\bco (that|thiet) (khong|ko|hong)\b",
         r"\b(doc|tren|bai|coi) bao\b", r"\btren (tivi|tv|mang|facebook|face)\b", r"\bthong ke\b",

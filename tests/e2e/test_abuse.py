@@ -1,5 +1,5 @@
 """Abuse and bad input on every HTTP endpoint of the running stack (Rasa's REST channel and HTTP API,
-the action server, the web app; the balancer too in the production profile): clear 4xx, never a 500;
+the action server, the web app; HAProxy too in the production profile): clear 4xx, never a 500;
 injection strings are just text; secrets stay out of the code, the command lines and the logs.
 Forged Telegram secrets and Zalo signatures, a flooding Telegram user and non-officers calling officer
 commands are tested in test_telegram.py, test_zalo.py and test_broadcasts.py."""

@@ -26,7 +26,8 @@ from bot.storage.models import Broadcast, RefusedAttempt, Subscriber
 from tests.deployment import REDIS, deployment_env
 from tests.standins.telegram import TelegramStandIn
 
-pytestmark = pytest.mark.e2e
+# The durable queue on PostgreSQL (SKIP LOCKED claims) and workers sharing the rate through Redis.
+pytestmark = [pytest.mark.e2e, pytest.mark.production]
 IDS = itertools.count(900_001)
 OFFICER = 555_001
 

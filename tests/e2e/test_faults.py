@@ -34,7 +34,7 @@ from tests.deployment import RABBITMQ, REDIS, rasa_behind_haproxy, temporary_pos
 from tests.standins.tcp_proxy import TcpProxy
 from tests.standins.telegram import TelegramStandIn
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.production]
 CHATS = itertools.count(9_100_000)
 QUESTIONS = ["lanh hai rong bao nhieu hai ly", "tau 15m co phai lap vms ko", "danh bat bang chat no bi phat the nao",
              "vung dac quyen kinh te rong bao nhieu", "khai thac IUU la gi"]  # fmt: skip

@@ -26,6 +26,7 @@ from tests.standins.telegram import TelegramStandIn
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.production,
     pytest.mark.skipif(not PRODUCTION, reason="HAProxy runs in the production profile (BOT_TEST_PROFILE)"),
 ]
 CHATS = itertools.count(8_300_000)

@@ -1,0 +1,76 @@
+"""How many weak danger signals the classifier must back: false alarms and missed emergencies on the
+development sets, with the trained model, for several values of WEAK_SIGNAL_MIN_CONFIDENCE.
+
+    .venv/bin/python -m benchmarks.danger [--model FILE]
+
+Strong signals and calm topics are rules (bot/nlu/danger.py) and do not depend on the value; weak signals
+("chìm", "cháy" typed without diacritics, "bão"...) make an emergency only when the classifier gives the
+``emergency`` intent at least that confidence. The held-out sets are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+
+import yaml
+
+from bot.nlu import danger
+from bot.settings import PROJECT_ROOT
+from bot.training import train
+
+DEV_SETS = ("dev_lookalikes.yml", "dev_emergencies.yml", "dev_danger_2.yml")
+VALUES = (0.1, 0.2, 0.3, 0.5, 0.7)
+
+
+def emergency_confidences(model: Path, texts: list[str]) -> dict[str, float]:
+    """The classifier's confidence in ``emergency`` for each text, as the danger detector sees it."""
+    from rasa.core.agent import Agent
+    from rasa.shared.nlu.constants import INTENT_RANKING_KEY, TEXT
+    from rasa.utils.log_utils import configure_structlog
+
+    seen: dict[str, float] = {}
+    process = danger.DangerDetector.process
+
+    def recording(self: danger.DangerDetector, messages: list) -> list:
+        for message in messages:
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            seen[message.get(TEXT)] = next((r["confidence"] for r in ranking if r["name"] == "emergency"), 0.0)
+        return process(self, messages)
+
+    configure_structlog(logging.WARNING)
+    danger.DangerDetector.process = recording  # type: ignore[method-assign]
+    try:
+        agent = Agent.load(str(model))
+
+        async def parse() -> None:
+            for text in texts:
+                await agent.parse_message(text)
+
+        asyncio.run(parse())
+    finally:
+        danger.DangerDetector.process = process  # type: ignore[method-assign]
+    return seen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, help="a trained model (default: train one for the current data)")
+    args = parser.parse_args()
+    items = [i for name in DEV_SETS for i in yaml.safe_load((PROJECT_ROOT / "tests" / "data" / name).read_text())]
+    confidence = emergency_confidences(args.model or train(), [i["text"] for i in items])
+    levels = {i["text"]: danger.danger_level(i["text"]) for i in items}
+    print(f"{len(items)} development messages, {sum(i['emergency'] for i in items)} emergencies")
+    for value in VALUES:
+        flagged = {
+            t for t, level in levels.items() if level == "strong" or (level == "weak" and confidence[t] >= value)
+        }
+        false_alarms = [i["text"] for i in items if not i["emergency"] and i["text"] in flagged]
+        missed = [i["text"] for i in items if i["emergency"] and i["text"] not in flagged]
+        print(f"weak signals need {value}: {len(false_alarms)} false alarms, {len(missed)} missed emergencies")
+
+
+if __name__ == "__main__":
+    main()
