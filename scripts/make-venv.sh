@@ -22,11 +22,18 @@ find_python() {
 }
 
 PY=$(find_python) || { echo "Python 3.10 not found. Install it (e.g. 'pyenv install 3.10') or set PYTHON310=/path/to/python3.10" >&2; exit 1; }
-echo "Using $PY ($("$PY" --version))"
+# pip's own output (hundreds of lines) goes to var/logs/venv.log; it is shown only if a step fails.
+mkdir -p var/logs
+LOG=var/logs/venv.log
+: > "$LOG"
+START=$(date +%s)
+printf 'Environment  creating .venv with %s (%s); log: %s\n' "$PY" "$("$PY" --version)" "$LOG"
+step() { "$@" >> "$LOG" 2>&1 || { tail -n 30 "$LOG" >&2; echo "Environment  failed: $*" >&2; exit 1; }; }
 rm -rf .venv
-"$PY" -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade "pip<25"
-.venv/bin/python -m pip install --quiet -r requirements.lock
-.venv/bin/python -m pip install --quiet --no-deps -e .
-.venv/bin/python -m pip check
-.venv/bin/bot --help >/dev/null
+step "$PY" -m venv .venv
+step .venv/bin/python -m pip install --upgrade "pip<25"
+step .venv/bin/python -m pip install -r requirements.lock
+step .venv/bin/python -m pip install --no-deps -e .
+step .venv/bin/python -m pip check
+step .venv/bin/bot --help
+printf 'Environment  ready in %s s\n' "$(( $(date +%s) - START ))"

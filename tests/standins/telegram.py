@@ -171,12 +171,12 @@ class TelegramStandIn:
         for key in ("reply_markup", "allowed_updates", "commands"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
+        call = Call(method, params)
+        with self._lock:
+            self.calls.append(call)  # getUpdates too: a test knows the gateway is polling
         if method == "getUpdates":
             return self._ok(await self._get_updates(params))
         chat = int(params["chat_id"]) if str(params.get("chat_id", "")).lstrip("-").isdigit() else None
-        call = Call(method, params)
-        with self._lock:
-            self.calls.append(call)
         if chat is not None and chat in self.blocked_chats:
             call.status = 403
             return web.json_response(
