@@ -1,6 +1,6 @@
 """The question the vessel-length form asks ("Tàu của bà con dài bao nhiêu mét?", response
 ``utter_ask_vessel_length``), with a button for each of the law's length classes and one for the whole
-answer (bot/dialogue/knowledge_policy.py asks it). The classes are the law's, not the waiting entry's cases:
+answer (bot/rasa/policy.py asks it). The classes are the law's, not the waiting entry's cases:
 the length is remembered for later questions, whose cases may be finer."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""When the NLU found no answer (bot/nlu/decider.py): offer the relevant entries it chose as buttons
+"""When the NLU found no answer (bot/rasa/nlu/decider.py): offer the relevant entries it chose as buttons
 ("Ý bà con muốn hỏi...?"), or say plainly that we don't know and point to a person."""
 
 from __future__ import annotations

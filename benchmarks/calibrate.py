@@ -20,7 +20,7 @@ from benchmarks.questions import STYLES, Question, load_questions
 from bot.knowledge.answering import Decision, Thresholds, decide, is_knowledge
 from bot.knowledge.base import KnowledgeBase, knowledge
 from bot.knowledge.search import KnowledgeSearch
-from bot.nlu.decider import opinions
+from bot.rasa.nlu.decider import opinions
 from bot.settings import PROJECT_ROOT
 from bot.training import train
 

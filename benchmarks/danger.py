@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from bot.nlu import danger
+from bot.rasa.nlu.danger import DangerDetector
 from bot.settings import PROJECT_ROOT
 from bot.training import train
 
@@ -32,16 +33,16 @@ def emergency_confidences(model: Path, texts: list[str]) -> dict[str, float]:
     from rasa.utils.log_utils import configure_structlog
 
     seen: dict[str, float] = {}
-    process = danger.DangerDetector.process
+    process = DangerDetector.process
 
-    def recording(self: danger.DangerDetector, messages: list) -> list:
+    def recording(self: DangerDetector, messages: list) -> list:
         for message in messages:
             ranking = message.get(INTENT_RANKING_KEY) or []
             seen[message.get(TEXT)] = next((r["confidence"] for r in ranking if r["name"] == "emergency"), 0.0)
         return process(self, messages)
 
     configure_structlog(logging.WARNING)
-    danger.DangerDetector.process = recording  # type: ignore[method-assign]
+    DangerDetector.process = recording  # type: ignore[method-assign]
     try:
         agent = Agent.load(str(model))
 
@@ -51,7 +52,7 @@ def emergency_confidences(model: Path, texts: list[str]) -> dict[str, float]:
 
         asyncio.run(parse())
     finally:
-        danger.DangerDetector.process = process  # type: ignore[method-assign]
+        DangerDetector.process = process  # type: ignore[method-assign]
     return seen
 
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from bot import log_setup
+from bot.roles import ROLES, Role
 from bot.settings import get_settings
 
 
@@ -108,11 +109,11 @@ def cmd_metrics(_: argparse.Namespace) -> int:
 
 def cmd_officer(args: argparse.Namespace) -> int:
     from bot.broadcasts import officers
-    from bot.storage.models import Role
 
     try:
         if args.action == "add":
-            officer = officers.add(args.who, name=args.name, role=Role.ADMIN if args.admin else Role.OFFICER)
+            role = Role.ADMIN if args.admin else Role.OFFICER
+            officer = officers.add(args.who, name=args.name, role=role.value)
             print(f"{officer.role} {officer.channel}:{officer.channel_user_id} ({officer.name or 'no name'}) added")
         elif args.action == "remove":
             if not officers.remove(args.who):
@@ -202,7 +203,7 @@ def cmd_user(args: argparse.Namespace) -> int:
             print(f"{user.username}\t{user.role}\tlast login: {user.last_login_at or '-'}")
         return 0
     if not args.name:
-        print("Error: say which account: bot user add NAME --role staff|officer|admin", file=sys.stderr)
+        print(f"Error: say which account: bot user add NAME --role {'|'.join(ROLES)}", file=sys.stderr)
         return 2
     if args.action == "remove":
         auth.expire_sessions_of(args.name)
@@ -331,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     user = add("user", cmd_user, "Manage dashboard accounts (the password is asked, or read from stdin).")
     user.add_argument("action", choices=["add", "list", "remove"])
     user.add_argument("name", nargs="?")
-    user.add_argument("--role", choices=["staff", "officer", "admin"], default="staff")
+    user.add_argument("--role", choices=ROLES, default=Role.STAFF.value)
     stats = add("stats", cmd_stats, "Outreach figures for a date range (default: the last 30 days).")
     stats.add_argument("--json", action="store_true")
     stats.add_argument("--since", help="YYYY-MM-DD, Vietnam date, included")

@@ -31,7 +31,6 @@ CONSENT_NO = "Không, chỉ hỏi đáp"
 NO_CONSENT = "Dạ, tôi sẽ không gửi tin. Bà con vẫn hỏi đáp và xin tài liệu bình thường. Đổi ý thì gõ /start."
 ASK_AREA = "Bà con ở xã, phường hay đặc khu nào? Bấm chọn bên dưới, hoặc gõ tên (tên cũ cũng được, ví dụ: Phổ Thạnh)."
 ASK_AREA_TYPED = "Bà con gõ tên xã, phường hay đặc khu nơi mình ở (tên cũ cũng được, ví dụ: Phổ Thạnh, Bình Châu)."
-AREA_NOT_FOUND = "Tôi chưa tìm thấy khu vực đó. Bà con gõ lại tên xã (ví dụ: Sa Huỳnh, Lý Sơn) hoặc bấm chọn."
 OTHER_AREA = "Nơi khác"
 ASK_TOPICS = 'Bà con muốn nhận tin về chủ đề nào? Bấm để chọn hoặc bỏ chọn, xong thì bấm "Xong".'
 TOPICS_DONE = "Xong"
@@ -79,8 +78,5 @@ NOT_UNDERSTOOD_KIND = (
 LOCATION_RECEIVED = "Cảm ơn bà con đã gửi vị trí. Tôi chưa đọc được vị trí; bà con chọn khu vực bên dưới nhé."
 UNKNOWN_COMMAND = "Tôi không hiểu lệnh này. Các lệnh: /start, /help, /tailieu, /lienhe, /dulieu, /xoadulieu, /stop."
 TOO_FAST = "Bà con gửi nhanh quá, chờ một chút rồi gửi tiếp nhé."
-SUBSCRIBE_ON_MESSENGER = (
-    "Để nhận tin cảnh báo bão, tin pháp luật, bà con nhắn cho trợ lý trên Telegram hoặc Zalo và gõ /start."
-)
 
 OFFICERS_ONLY = "Xin lỗi, lệnh này chỉ dành cho cán bộ được cấp quyền gửi tin."

@@ -216,12 +216,12 @@ def core_services(settings: Settings, model: Path, extra_env: dict[str, str] | N
 
 
 def actions_service(name: str, port: int, env: dict[str, str]) -> Service:
-    argv = [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)]
+    argv = [sys.executable, "-m", "bot.rasa.action_server", "--actions", "actions", "--port", str(port)]
     return Service(name, argv, env, ready_url=f"http://127.0.0.1:{port}/health")
 
 
 def rasa_service(name: str, model: Path, port: int, interface: str, env: dict[str, str]) -> Service:
-    argv = [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(model), "--port", str(port),
+    argv = [sys.executable, "-m", "bot.rasa.server", "run", "--enable-api", "--model", str(model), "--port", str(port),
             "--interface", interface, "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]  # fmt: skip
     # Oversize bodies get 413 instead of a 100 MB read. (The action server keeps Sanic's default: Rasa
     # sends it the whole domain with every call.)

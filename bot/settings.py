@@ -109,7 +109,7 @@ class Settings:
 
     def rasa_api_token(self) -> str:
         """The token of Rasa's HTTP API: ``RASA_AUTH_TOKEN``, else a random one kept in var/ (the API is
-        never open without one). Rasa (bot/rasa_server.py) and every client of its API read it here."""
+        never open without one). Rasa (bot/rasa/server.py) and every client of its API read it here."""
         return self.rasa_auth_token or secret_in_var(self.var_dir, "rasa-api.token")
 
     def rasa_exposure_error(self) -> str | None:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.rasa import tracker_store
 from bot.sender_ids import sender_id
 from bot.settings import get_settings, secret_in_var
 from bot.storage import db
@@ -162,17 +162,6 @@ class PersonalData:
     conversation_messages: int
 
 
-def _conversation_messages(sender_id: str) -> int:
-    try:
-        with db.tracker_engine().connect() as connection:
-            return connection.execute(
-                text("SELECT count(*) FROM events WHERE sender_id = :sender AND type_name = 'user'"),
-                {"sender": sender_id},
-            ).scalar_one()
-    except DBAPIError:  # Rasa has not created its table yet: no history
-        return 0
-
-
 def personal_data(subscriber: Subscriber) -> PersonalData:
     with db.session() as session:
         sends = session.execute(
@@ -181,7 +170,7 @@ def personal_data(subscriber: Subscriber) -> PersonalData:
             .where(PublicationSend.user_ref == pseudonym(subscriber.channel, subscriber.channel_user_id))
         ).scalar_one()
     sender = sender_id(subscriber.channel, subscriber.channel_user_id)
-    return PersonalData(subscriber, sends, _conversation_messages(sender))
+    return PersonalData(subscriber, sends, tracker_store.user_messages(sender))
 
 
 def delete_personal_data(subscriber: Subscriber) -> None:
@@ -193,14 +182,7 @@ def delete_personal_data(subscriber: Subscriber) -> None:
         session.flush()  # the event is anonymised with the rest
         _anonymise(session, subscriber.channel, subscriber.channel_user_id, ref)
         session.execute(delete(Subscriber).where(Subscriber.id == subscriber.id))
-    try:
-        with db.tracker_engine().begin() as connection:
-            connection.execute(
-                text("DELETE FROM events WHERE sender_id = :sender"),
-                {"sender": sender_id(subscriber.channel, subscriber.channel_user_id)},
-            )
-    except DBAPIError:  # no history table yet: nothing to erase
-        pass
+    tracker_store.erase_history(sender_id(subscriber.channel, subscriber.channel_user_id))
 
 
 def _anonymise(session: Session, channel: str, user_id: str, ref: str) -> None:

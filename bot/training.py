@@ -31,10 +31,11 @@ MODEL_INPUTS = (
     "stories",
     "knowledge/kb.yml",
     "bot/nlu",
-    "bot/dialogue",
+    "bot/rasa/nlu",
+    "bot/rasa/policy.py",
     "bot/text.py",
     "bot/knowledge/base.py",
-    "bot/knowledge/importer.py",
+    "bot/rasa/importer.py",
     "requirements.lock",
 )
 KEEP_MODELS = 3

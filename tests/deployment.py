@@ -66,7 +66,7 @@ def temporary_postgres() -> Iterator[str]:
 
 
 def delete_rabbitmq_queue(name: str) -> None:
-    """Deletes a deployment's event queue and its exchange (named alike: bot/metrics/broker.py)."""
+    """Deletes a deployment's event queue and its exchange (named alike: bot/rasa/event_broker.py)."""
 
     async def delete() -> None:
         connection = await aio_pika.connect(RABBITMQ)

@@ -18,8 +18,9 @@ from bot.channels.render import Button, OutMessage
 from bot.channels.types import ChannelType
 from bot.publications.catalogue import by_id as publication_by_id
 from bot.publications.catalogue import catalogue
+from bot.roles import Role
 from bot.storage import db
-from bot.storage.models import Broadcast, BroadcastStatus, Officer, Role, utcnow
+from bot.storage.models import Broadcast, BroadcastStatus, Officer, utcnow
 from bot.subscribers import TOPICS, local_time
 
 ASK_TEXT = "Soạn tin gửi bà con: gõ nội dung (hoặc gửi một ảnh kèm chú thích). Bỏ soạn: bấm Hủy."

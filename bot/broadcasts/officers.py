@@ -6,8 +6,9 @@ import logging
 
 from sqlalchemy import delete, select
 
+from bot.roles import OFFICER_ROLES, Role
 from bot.storage import db
-from bot.storage.models import Officer, RefusedAttempt, Role
+from bot.storage.models import Officer, RefusedAttempt
 from bot.subscribers import pseudonym
 
 logger = logging.getLogger(__name__)
@@ -27,10 +28,10 @@ def parse_spec(spec: str) -> tuple[str, str]:
     return channel, user_id
 
 
-def add(spec: str, name: str | None = None, role: str = Role.OFFICER) -> Officer:
+def add(spec: str, name: str | None = None, role: str = Role.OFFICER.value) -> Officer:
     channel, user_id = parse_spec(spec)
-    if role not in (Role.OFFICER, Role.ADMIN):
-        raise OfficerError("role must be officer or admin")
+    if role not in OFFICER_ROLES:
+        raise OfficerError(f"role must be one of {', '.join(OFFICER_ROLES)}")
     with db.session() as session, session.begin():
         officer = session.execute(
             select(Officer).where(Officer.channel == channel, Officer.channel_user_id == user_id)

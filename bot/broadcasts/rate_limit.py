@@ -11,7 +11,7 @@ the shared schedule back by its ``retry_after``: every worker pauses, not only t
 
 If Redis stops answering, the worker paces itself meanwhile (several workers may then exceed the
 platform's rate together; its 429s are honoured and the messages re-queued) and tries Redis again
-after a few seconds, as the lock store does (bot/storage/lock_store.py).
+after a few seconds, as the lock store does (bot/rasa/lock_store.py).
 """
 
 from __future__ import annotations

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.broadcasts.rate_limit import pacer
 from bot.channels.render import split_text
 from bot.channels.types import TELEGRAM, ZALO
-from bot.gateways.zalo.client import OutsideWindow, RateLimited, Unreachable, ZaloClient, ZaloError
+from bot.platforms import telegram as telegram_api
+from bot.platforms.zalo.client import OutsideWindow, RateLimited, Unreachable, ZaloClient, ZaloError
 from bot.publications.catalogue import Publication
 from bot.settings import Settings
 
@@ -50,10 +50,8 @@ class TelegramSender:
     channel = "telegram"
 
     def __init__(self, settings: Settings, per_second: float) -> None:
-        api = settings.telegram_api_url.rstrip("/")
-        self.bot = Bot(settings.telegram_bot_token, base_url=api, base_file_url=api.removesuffix("/bot") + "/file/bot")
-        bot_id = settings.telegram_bot_token.split(":")[0]  # Telegram's limit is per bot; the id is not secret
-        self.pacer = pacer(settings.redis_url, self.channel, bot_id, per_second)
+        self.bot = telegram_api.client(settings)
+        self.pacer = pacer(settings.redis_url, self.channel, telegram_api.bot_id(settings), per_second)
 
     async def send(self, user_id: str, content: Content) -> Outcome:
         chat = int(user_id)

@@ -2,8 +2,7 @@
 with Telegram's secret token when TELEGRAM_WEBHOOK_URL is set. The handlers only translate between
 Telegram and the platform-neutral ``Gateway``; everything else happens there.
 
-``TELEGRAM_API_URL`` points the library at another Bot API server (a self-hosted one, or the local
-stand-in the tests use).
+The Bot API server it talks to is ``bot.platforms.telegram``'s.
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ from bot.channels.render import Button, OutMessage
 from bot.channels.types import TELEGRAM
 from bot.gateways.core import Gateway, Incoming
 from bot.gateways.once import HandledOnce
+from bot.platforms import telegram as telegram_api
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
 
@@ -158,15 +158,13 @@ async def _post_init(application: Application) -> None:
 
 
 def build_application(settings: Settings, rasa: RasaClient | None = None) -> Application:
-    bot_id = settings.telegram_bot_token.split(":", 1)[0]  # update ids are counted per bot
-    once = HandledOnce(settings.redis_url, key_prefix=f"trolybiendao:update:telegram:{bot_id}:")
+    once = HandledOnce(settings.redis_url, key_prefix=f"trolybiendao:update:telegram:{telegram_api.bot_id(settings)}:")
     gateway = TelegramGateway(Gateway(TELEGRAM, rasa or RasaClient()), once)
-    api = settings.telegram_api_url.rstrip("/")
     application = (
         Application.builder()
         .token(settings.telegram_bot_token)
-        .base_url(api)
-        .base_file_url(api.removesuffix("/bot") + "/file/bot")
+        .base_url(telegram_api.base_url(settings))
+        .base_file_url(telegram_api.base_file_url(settings))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(64)  # people are served in parallel; each person's messages stay in order
         .post_init(_post_init)

@@ -1,7 +1,7 @@
 """Answer, offer choices, or decline: one decision from three independent opinions on a message.
 
 - the classifier (DIET): a confidence for every intent;
-- the nearest training questions (bot/nlu/neighbours.py): a vote of the most similar wordings, and how
+- the nearest training questions (bot/rasa/nlu/neighbours.py): a vote of the most similar wordings, and how
   similar the closest wording of each intent is (its *relevance*);
 - a BM25 search of the knowledge file (bot/knowledge/search.py).
 

@@ -3,9 +3,9 @@
 ``knowledge/kb.yml`` is the single place staff edit. It holds ``topics`` (key -> title) and
 ``entries``; each entry has an ``id``, ``topic``, short ``title`` (used on buttons), the ``facts`` of
 the fact sheet it relies on, the ``answer``, its ``source`` and training ``questions``. From it the
-training importer generates one intent and one response per entry (bot/knowledge/importer.py).
+training importer generates one intent and one response per entry (bot/rasa/importer.py).
 
-Two optional fields serve the conversation (bot/dialogue/knowledge_policy.py): ``by_length``, the answer
+Two optional fields serve the conversation (bot/rasa/policy.py): ``by_length``, the answer
 for each class of vessel length where the law sets different rules by length (a response
 ``utter_kb_<id>__<from>_<to>`` each), and ``fine``, the entry that answers "vậy phạt bao nhiêu?" next.
 """

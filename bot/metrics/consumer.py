@@ -14,7 +14,7 @@ import logging
 
 import aio_pika
 
-from bot.metrics.broker import InteractionLogBroker
+from bot.metrics.log import InteractionLog
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ ACK_SECONDS = 0.5
 
 
 async def consume(settings: Settings, stop: asyncio.Event) -> None:
-    log = InteractionLogBroker()
+    log = InteractionLog()
     connection = await aio_pika.connect_robust(settings.rabbitmq_url)
     try:
         channel = await connection.channel()
@@ -48,7 +48,7 @@ async def consume(settings: Settings, stop: asyncio.Event) -> None:
                 logger.warning("Interaction log: skipped a message that is not JSON")
                 event = None
             if isinstance(event, dict):
-                log.publish(event)
+                log.feed(event)
             taken.append(message)
             if len(taken) >= ACK_EVERY:
                 await acknowledge()
@@ -61,7 +61,7 @@ async def consume(settings: Settings, stop: asyncio.Event) -> None:
             await acknowledge()
     finally:
         await connection.close()
-        await log.close()
+        log.close()
 
 
 def run(settings: Settings) -> None:

@@ -227,3 +227,26 @@ class BackgroundWriter:
                 if self._stop.wait(backoff):  # shutting down: retry at a steady pace until close() gives up
                     time.sleep(min(backoff, 1.0, max(self._give_up_at - time.monotonic(), 0)))
                 backoff = min(backoff * 2, 30.0)
+
+
+class InteractionLog:
+    """Rasa's events in, interaction rows out to the database, without blocking the caller: fed by the Rasa
+    event broker (bot/rasa/event_broker.py) or, with RabbitMQ, by the consumer (bot/metrics/consumer.py)."""
+
+    def __init__(self) -> None:
+        self.turns = TurnAssembler()
+        self.writer = BackgroundWriter()
+
+    def feed(self, event: dict[str, Any]) -> None:
+        try:
+            rows = self.turns.feed(event)
+        except Exception:  # a malformed event must never cost a reply
+            logger.exception("Interaction log: could not read an event")
+            return
+        for row in rows:
+            self.writer.put(row)
+
+    def close(self) -> None:
+        for row in self.turns.flush():
+            self.writer.put(row)
+        self.writer.close()

@@ -2,8 +2,8 @@
 
 The classifier learns an ``emergency`` intent from examples, but a person whose boat is sinking must
 not depend on a confidence score, and folded Vietnamese is ambiguous (dầu/đâu/đau, cháy/chạy, chìm,
-cứu, bão), so a question about the price of fuel must not get the rescue contacts either. This
-component runs after the classifier and makes the decision:
+cứu, bão), so a question about the price of fuel must not get the rescue contacts either. These
+rules (without Rasa; the pipeline step is bot/rasa/nlu/danger.py, after the classifier) make the decision:
 - a *call for help* ("SOS", "cứu với", "cứu gấp", "help") is an emergency, whatever else the message says;
 - a *calm* message (about a price, insurance or support, the law and fines, paperwork, the past or a
   rescued person, the news, statistics or causes, a forecast, how to do something, an illness) is not,
@@ -25,12 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import regex
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.rule_component import RuleComponent
 from bot.text import fold, folded_terms
 
 EMERGENCY_INTENT = "emergency"
@@ -286,27 +281,3 @@ def score_detection(
         non_emergencies=sum(not emergency for _, emergency in items),
         emergencies=sum(emergency for _, emergency in items),
     )
-
-
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class DangerDetector(RuleComponent):
-    """Sets the intent to ``emergency`` when the rules say so, and takes it away when they do not."""
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            ranking = message.get(INTENT_RANKING_KEY) or []
-            emergency = next((r.get("confidence") or 0 for r in ranking if r.get("name") == EMERGENCY_INTENT), 0.0)
-            intent = message.get(INTENT) or {}
-            others = [r for r in ranking if r.get("name") != EMERGENCY_INTENT]
-            if is_emergency(danger_level(message.get(TEXT) or ""), emergency):
-                if intent.get("name") != EMERGENCY_INTENT:
-                    message.set(OVERRIDE_KEY, dict(intent), add_to_output=True)
-                top = {"name": EMERGENCY_INTENT, "confidence": 1.0}
-                message.set(INTENT, top, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [top, *others], add_to_output=True)
-            elif intent.get("name") == EMERGENCY_INTENT:
-                # The classifier's next guess stands; the components after this one judge its confidence.
-                fallback = {"name": DEFAULT_NLU_FALLBACK_INTENT_NAME, "confidence": 0.0}
-                message.set(INTENT, dict(others[0]) if others else fallback, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, others, add_to_output=True)
-        return messages

@@ -1,4 +1,4 @@
-"""Vessel lengths read from a message's text, without Rasa: the NLU pipeline (bot/nlu/vessel_length.py)
+"""Vessel lengths read from a message's text, without Rasa: the NLU pipeline (bot/rasa/nlu/vessel_length.py)
 and the gateways (which remember a subscriber's length, bot/gateways/core.py) read them the same way.
 
 - ``vessel_lengths``: each length named next to a vessel word or with a unit ("tàu tui 13m", "ghe 13 met",

@@ -27,12 +27,6 @@ def engine() -> Engine:
 
 
 @lru_cache(maxsize=1)
-def tracker_engine() -> Engine:
-    """Rasa's tracker database (its ``events`` table), for reading and erasing a person's history."""
-    return make_engine(get_settings().tracker_database_url)
-
-
-@lru_cache(maxsize=1)
 def _sessions() -> sessionmaker:
     return sessionmaker(engine(), future=True, expire_on_commit=False)
 

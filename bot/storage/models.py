@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from sqlalchemy import Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base
 
+from bot.roles import Role
+
 Base = declarative_base()
 
 
@@ -92,11 +94,6 @@ class PlatformToken(Base):
     updated_at = Column(DateTime, nullable=False, default=utcnow)
 
 
-class Role:
-    OFFICER = "officer"  # may broadcast
-    ADMIN = "admin"  # may also see every broadcast and cancel any
-
-
 class Officer(Base):
     """A border-post officer or provincial staff member allowed to broadcast (managed with `bot officer`)."""
 
@@ -107,7 +104,7 @@ class Officer(Base):
     channel = Column(String(16), nullable=False)
     channel_user_id = Column(String(64), nullable=False)
     name = Column(String(128))
-    role = Column(String(16), nullable=False, default=Role.OFFICER)
+    role = Column(String(16), nullable=False, default=Role.OFFICER.value)  # one of bot.roles.OFFICER_ROLES
     added_at = Column(DateTime, nullable=False, default=utcnow)
 
 
@@ -314,7 +311,7 @@ class DashboardUser(Base):
     id = Column(Integer, primary_key=True)
     username = Column(String(64), nullable=False, unique=True)
     password_hash = Column(String(256), nullable=False)
-    role = Column(String(16), nullable=False)  # staff | officer | admin
+    role = Column(String(16), nullable=False)  # a bot.roles.Role
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_login_at = Column(DateTime)
 

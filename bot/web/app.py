@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.gateways.throttle import FloodGuard
-from bot.gateways.zalo.webhook import ZaloWebhook
+from bot.gateways.zalo import ZaloWebhook
 from bot.rasa_client import RasaClient
 from bot.settings import Settings, get_settings
 from bot.web import chat, dashboard

@@ -3,7 +3,7 @@
 Passwords are hashed with scrypt (Python's standard library) and a random salt. A session is a random
 token in an HttpOnly, SameSite=Strict cookie; only its SHA-256 is stored, with the CSRF token every
 form must send back and an expiry (``DASHBOARD_SESSION_HOURS``, 8 by default).
-Roles: ``staff`` reads, ``officer`` also broadcasts, ``admin`` also sees the accounts.
+Roles (``bot.roles``): ``staff`` reads, ``officer`` also broadcasts, ``admin`` also sees the accounts.
 
 Wrong passwords are stored (who was tried, from which address, never the password), logged as warnings
 and listed on the accounts page. Past a few within a quarter of an hour, that account or that address is
@@ -24,13 +24,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.roles import ROLES, Role
 from bot.storage import db
 from bot.storage.models import DashboardSession, DashboardUser, LoginFailure, utcnow
 
 logger = logging.getLogger(__name__)
 
-ROLES = ("staff", "officer", "admin")
-RANK = {role: rank for rank, role in enumerate(ROLES)}
 MIN_PASSWORD = 10
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 # Wrong passwords free of charge within the window, per account and per address (an office's staff
@@ -103,7 +102,7 @@ class Login:
     csrf_token: str
 
     def may(self, role: str) -> bool:
-        return RANK[self.role] >= RANK[role]
+        return Role(self.role).may(role)
 
 
 def _digest(token: str) -> str:

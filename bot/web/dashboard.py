@@ -25,6 +25,7 @@ from bot.csv_export import csv_text
 from bot.metrics.figures import Figures, Period, as_rows, reporting_period, side_by_side
 from bot.metrics.outcomes import OUTCOME_LABELS
 from bot.metrics.report import report_pdf
+from bot.roles import ROLES, Role
 from bot.settings import get_settings
 from bot.subscribers import TOPICS
 from bot.vietnam_time import shown
@@ -33,6 +34,7 @@ from bot.web import auth
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
 )
+TEMPLATES.globals.update(Role=Role, ROLES=ROLES)
 SESSION_COOKIE = "staff_session"
 LOGIN_CSRF_COOKIE = "login_csrf"
 PAGES = [
@@ -264,7 +266,7 @@ async def periodic_report(request: web.Request) -> web.StreamResponse:
 
 @routes.get("/dashboard/users")
 async def users(request: web.Request) -> web.Response:
-    if not request["login"].may("admin"):
+    if not request["login"].may(Role.ADMIN):
         raise web.HTTPForbidden(text="Chỉ quản trị viên xem được danh sách tài khoản.")
     accounts, recent = await asyncio.gather(_run(auth.list_users), _run(auth.recent_failures))
     failures = [(shown(f.at, "%Y-%m-%d %H:%M:%S"), f.username, f.address) for f in recent]
@@ -305,6 +307,6 @@ async def broadcast_send(request: web.Request) -> web.Response:
 
 def _officer_only(request: web.Request) -> auth.Login:
     login: auth.Login = request["login"]
-    if not login.may("officer"):
+    if not login.may(Role.OFFICER):
         raise web.HTTPForbidden(text="Chỉ cán bộ (vai trò officer hoặc admin) được gửi tin.")
     return login

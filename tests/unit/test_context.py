@@ -9,9 +9,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import ActionAskVesselLength, length_buttons
-from bot.dialogue.knowledge_policy import KnowledgePolicy
 from bot.knowledge.base import KnowledgeError, knowledge, parse_knowledge
-from bot.nlu.vessel_length import VesselLengthReader, bare_number, followup_intent, vessel_lengths
+from bot.rasa.nlu.vessel_length import VesselLengthReader, bare_number, followup_intent, vessel_lengths
+from bot.rasa.policy import KnowledgePolicy
 from tests.unit.test_knowledge import entry
 
 VMS = "vms_tau_nao_phai_lap"  # by_length 0-15 / 15-, fine: phat_khong_duy_tri_vms (by_length 0-24 / 24-)

@@ -5,7 +5,8 @@ import yaml
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.danger import OVERRIDE_KEY, DangerDetector, danger_level, is_emergency, score_detection
+from bot.nlu.danger import OVERRIDE_KEY, danger_level, is_emergency, score_detection
+from bot.rasa.nlu.danger import DangerDetector
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -155,7 +156,7 @@ def test_score_detection_counts_false_alarms_and_misses():
 
 
 def test_foreign_text_gets_the_other_language_intent():
-    from bot.nlu.language import ForeignLanguageDetector
+    from bot.rasa.nlu.language import ForeignLanguageDetector
 
     message = Message(data={TEXT: "who won the football match last night"})
     message.set(INTENT, {"name": "out_of_scope", "confidence": 0.7})

@@ -304,12 +304,12 @@ def _check_command(argv: list[str]) -> None:
         return
     assert argv[:2] == ["python", "-m"], f"not a command of the bot: {argv}"
     module, args = argv[2], argv[3:]
-    if module == "bot.rasa_server":
+    if module == "bot.rasa.server":
         from rasa.__main__ import create_argument_parser as rasa_parser
 
         options = rasa_parser().parse_args(args)
         assert (PROJECT_ROOT / options.credentials).is_file() and (PROJECT_ROOT / options.endpoints).is_file()
-    elif module == "bot.action_server":
+    elif module == "bot.rasa.action_server":
         from rasa_sdk.endpoint import create_argument_parser as sdk_parser
 
         options = sdk_parser().parse_args(args)

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from bot.knowledge.base import KnowledgeError, knowledge, parse_knowledge
-from bot.knowledge.importer import KnowledgeImporter
+from bot.rasa.importer import KnowledgeImporter
 from bot.settings import PROJECT_ROOT
 
 FACT_SHEET = PROJECT_ROOT.parent / "shared" / "knowledge" / "facts.md"

@@ -4,7 +4,7 @@ the NLU chose, or with listening."""
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.dialogue.knowledge_policy import KnowledgePolicy
+from bot.rasa.policy import KnowledgePolicy
 
 
 def predict(*events) -> str | None:

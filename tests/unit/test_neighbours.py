@@ -1,4 +1,4 @@
-from bot.nlu.neighbours import QuestionIndex, vote
+from bot.rasa.nlu.neighbours import QuestionIndex, vote
 
 INDEX = QuestionIndex(
     [

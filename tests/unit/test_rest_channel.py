@@ -1,6 +1,6 @@
 import pytest
 
-from bot.channels.rest import EMPTY_MESSAGE_PAYLOAD, BadRequest, parse_request
+from bot.rasa.rest_channel import EMPTY_MESSAGE_PAYLOAD, BadRequest, parse_request
 
 
 def test_a_normal_request_is_cleaned_and_passed_on():
@@ -49,7 +49,7 @@ def test_replies_name_their_response():
 
     from rasa.shared.core.events import BotUttered
 
-    from bot.channels.rest import NamedOutputChannel
+    from bot.rasa.rest_channel import NamedOutputChannel
 
     channel = NamedOutputChannel()
     named = BotUttered("Ý bà con muốn hỏi?", {"buttons": [{"title": "A", "payload": "/a"}]}, {"utter_action": "x"})

@@ -4,7 +4,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.knowledge.answering import Opinions, Thresholds, decide
 from bot.knowledge.base import knowledge
 from bot.knowledge.search import KnowledgeSearch
-from bot.nlu.decider import AnswerDecider
+from bot.rasa.nlu.decider import AnswerDecider
 
 SEARCH = KnowledgeSearch(knowledge())
 

@@ -14,8 +14,9 @@ from datetime import timedelta
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot import cli, rasa_server
+from bot import cli
 from bot.csv_export import csv_text, safe_cell
+from bot.rasa import server as rasa_server
 from bot.settings import get_settings, load_settings, secret_in_var
 from bot.storage import db
 from bot.storage.models import Interaction, LoginFailure, utcnow
@@ -79,7 +80,7 @@ def test_bot_run_refuses_to_open_the_api_without_a_token(exposed, monkeypatch, c
 
 
 def test_rasa_itself_refuses_too(exposed, monkeypatch, capsys):
-    monkeypatch.setattr("sys.argv", ["bot.rasa_server", "run", "--enable-api", "--interface", "0.0.0.0"])
+    monkeypatch.setattr("sys.argv", ["bot.rasa.server", "run", "--enable-api", "--interface", "0.0.0.0"])
     with pytest.raises(SystemExit) as stopped:
         rasa_server.run()
     assert stopped.value.code == 2 and "BIND_HOST=0.0.0.0" in capsys.readouterr().err

@@ -4,7 +4,7 @@ import pytest
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.tokenizer import VietnameseTokenizer
+from bot.rasa.nlu.tokenizer import VietnameseTokenizer
 
 
 def tokenize(text: str, segmentation: str = "syllable"):

@@ -17,7 +17,7 @@ from bot.channels.types import TELEGRAM
 from bot.gateways.core import ASK_LENGTH_RESPONSE, Gateway, Incoming
 from bot.gateways.throttle import FloodGuard
 from bot.nlu.lengths import stated_length
-from bot.nlu.vessel_length import VesselLengthReader
+from bot.rasa.nlu.vessel_length import VesselLengthReader
 from bot.storage.db import alembic_config, make_engine, upgrade
 
 ASK_LENGTH = {"text": "Tàu của bà con dài bao nhiêu mét?", "response": ASK_LENGTH_RESPONSE}

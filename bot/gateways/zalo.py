@@ -24,7 +24,7 @@ from bot import replies, subscribers
 from bot.channels.render import OutMessage
 from bot.channels.types import ZALO
 from bot.gateways.core import Gateway, Incoming
-from bot.gateways.zalo.client import OutsideWindow, Unreachable, ZaloClient, ZaloError
+from bot.platforms.zalo.client import OutsideWindow, Unreachable, ZaloClient, ZaloError
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
 from bot.storage import db

@@ -1,11 +1,11 @@
 """Client of the Zalo OA Open API (consultation messages, file upload, token refresh), over httpx.
 
 Zalo answers HTTP 200 with ``{"error": <negative code>, "message": ...}`` on failure. The codes that
-matter here (docs/zalo-oa-api.md has the sources): -216/-220 the access token is invalid or expired
-(refresh and retry once), -230/-232 the person has not written within the window, -213/-217/-227 the
+matter here (the team's notes, shared/notes/platforms.md, give the sources): -216/-220 the access token is
+invalid or expired (refresh and retry once), -230/-232 the person has not written within the window, -213/-217/-227 the
 person does not follow the OA or cannot receive (treated as blocked), -32 rate limit.
 The access token lives about 25 h and the refresh token is single-use: each new pair is stored in one
-transaction before it is used (``bot.gateways.zalo.tokens``).
+transaction before it is used (``bot.platforms.zalo.tokens``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from bot.channels.render import Button
-from bot.gateways.zalo import tokens
+from bot.platforms.zalo import tokens
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Rasa event broker that feeds the interaction log (configured in endpoints.yml).
 
 Rasa publishes every new event of a conversation when it saves the tracker; this broker hands them to
-the turn assembler and the background writer (bot/metrics/log.py) and returns at once.
+the interaction log (``InteractionLog``, bot/metrics/log.py), which returns at once.
 
 With ``RABBITMQ_URL`` set, Rasa publishes to RabbitMQ instead (its own ``PikaEventBroker``, to the
 durable queue ``RABBITMQ_QUEUE``), and one consumer process (``bot metrics``, started by ``bot run``)
@@ -13,7 +13,6 @@ exchange, every deployment on the same RabbitMQ would receive the events of all 
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
@@ -21,16 +20,13 @@ from rasa.core.brokers.pika import PikaEventBroker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import make_url
 
-from bot.metrics.log import BackgroundWriter, TurnAssembler
+from bot.metrics.log import InteractionLog
 from bot.settings import get_settings
-
-logger = logging.getLogger(__name__)
 
 
 class InteractionLogBroker(EventBroker):
     def __init__(self) -> None:
-        self.turns = TurnAssembler()
-        self.writer = BackgroundWriter()
+        self.log = InteractionLog()
 
     @classmethod
     async def from_endpoint_config(cls, broker_config: EndpointConfig | None, event_loop: Any = None) -> EventBroker:
@@ -50,18 +46,10 @@ class InteractionLogBroker(EventBroker):
         return broker
 
     def publish(self, event: dict[str, Any]) -> None:
-        try:
-            rows = self.turns.feed(event)
-        except Exception:  # a malformed event must never cost a reply
-            logger.exception("Interaction log: could not read an event")
-            return
-        for row in rows:
-            self.writer.put(row)
+        self.log.feed(event)
 
     def is_ready(self) -> bool:
         return True
 
     async def close(self) -> None:
-        for row in self.turns.flush():
-            self.writer.put(row)
-        self.writer.close()
+        self.log.close()

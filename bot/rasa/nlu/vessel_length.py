@@ -8,7 +8,7 @@
   của bà con dài bao nhiêu mét?" (domain.yml maps it to the slot only while that question is open).
 - Intent ``ask_fine`` for "vậy phạt bao nhiêu?", ``inform_vessel_length`` for a message that says a
   length and nothing else ("còn tàu 24 m thì sao?", "tàu tui 13m"), and ``length_unknown`` for "không rõ",
-  "ko biet", "xem hết": their meaning is in the conversation (bot/dialogue/knowledge_policy.py), so the
+  "ko biet", "xem hết": their meaning is in the conversation (bot/rasa/policy.py), so the
   classifier's guess is replaced. A length from the metadata is not said in the message: it sets none.
 """
 
@@ -21,9 +21,9 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, META
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.danger import EMERGENCY_INTENT
-from bot.nlu.language import OTHER_LANGUAGE_INTENT
 from bot.nlu.lengths import MAX_LENGTH, MIN_LENGTH, bare_number, vessel_lengths
-from bot.nlu.rule_component import RuleComponent
+from bot.rasa.nlu.language import OTHER_LANGUAGE_INTENT
+from bot.rasa.nlu.rule_component import RuleComponent
 from bot.text import fold
 
 LENGTH_ENTITY = "vessel_length"

@@ -19,14 +19,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.dialogue.knowledge_policy import FOLLOWUP_KEY
 from bot.knowledge.answering import CHOICES_KEY, Opinions, Thresholds, decide, is_knowledge
 from bot.knowledge.base import knowledge
 from bot.knowledge.search import KnowledgeSearch
 from bot.nlu.danger import EMERGENCY_INTENT, OVERRIDE_KEY
-from bot.nlu.language import OTHER_LANGUAGE_INTENT
-from bot.nlu.neighbours import NEIGHBOURS_KEY, RELEVANCE_KEY
-from bot.nlu.rule_component import RuleComponent
+from bot.rasa.nlu.language import OTHER_LANGUAGE_INTENT
+from bot.rasa.nlu.neighbours import NEIGHBOURS_KEY, RELEVANCE_KEY
+from bot.rasa.nlu.rule_component import RuleComponent
+from bot.rasa.policy import FOLLOWUP_KEY
 
 FALLBACK_INTENT = "nlu_fallback"
 DECISION_KEY = "decision"

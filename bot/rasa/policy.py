@@ -27,10 +27,10 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.knowledge.base import INTENT_PREFIX, Entry, knowledge
-from bot.nlu.vessel_length import FINE_INTENT, LENGTH_INTENT, NUMBER_ENTITY, UNKNOWN_INTENT
+from bot.nlu.danger import EMERGENCY_INTENT
+from bot.rasa.nlu.vessel_length import FINE_INTENT, LENGTH_INTENT, NUMBER_ENTITY, UNKNOWN_INTENT
 
 EMERGENCY_RESPONSE = "utter_emergency"
-EMERGENCY_INTENT = "emergency"
 FOLLOWUP_KEY = "followup_intent"
 LENGTH_FORM = "vessel_length_form"
 LENGTH_SLOT = "vessel_length"
