@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import replies
+from bot import fixed_texts
 from bot.publications.catalogue import Publication, by_id, catalogue, find
 
 
@@ -34,12 +34,12 @@ class ActionSendPublication(Action):
         publication = by_id(chosen) if chosen else None
         matches = [publication] if publication else find(tracker.latest_message.get("text") or "")
         if len(matches) == 1:
-            dispatcher.utter_message(text=replies.SENDING_PUBLICATION.format(title=matches[0].title))
+            dispatcher.utter_message(text=fixed_texts.SENDING_PUBLICATION.format(title=matches[0].title))
             dispatcher.utter_message(json_message=document_payload(matches[0]))
             return []
         choices = matches or list(catalogue())
         dispatcher.utter_message(
-            text=replies.WHICH_PUBLICATION,
+            text=fixed_texts.WHICH_PUBLICATION,
             buttons=[
                 {"title": p.title, "payload": f'/request_publication{{"publication": "{p.id}"}}'} for p in choices
             ],

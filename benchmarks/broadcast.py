@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from telegram import Bot
 
-from bot.services import Service, service_env
+from bot.processes import Service, service_env
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Subscriber

@@ -30,8 +30,8 @@ from sqlalchemy import insert
 from bot.areas import areas as coastal_areas
 from bot.knowledge.base import knowledge
 from bot.metrics import rollups
+from bot.processes import Service, free_port, launched, web_service
 from bot.publications.catalogue import catalogue
-from bot.services import Service, free_port, launched, web_service
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Broadcast, BroadcastDelivery, PublicationSend, SubscriptionEvent

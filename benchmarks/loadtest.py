@@ -31,7 +31,7 @@ from pathlib import Path
 
 from benchmarks.latency import load, percentile
 from benchmarks.questions import load_questions
-from bot.services import core_services, free_port, gateway_services, launched
+from bot.processes import core_services, free_port, gateway_services, launched
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.storage.db import upgrade
 from bot.training import train

@@ -21,7 +21,7 @@ from benchmarks.answers import Judge, ask_all, summarise
 from benchmarks.latency import load, resident_memory_mb
 from benchmarks.questions import STYLES, Question, load_questions
 from bot.knowledge.base import knowledge
-from bot.services import core_services, free_port, launched
+from bot.processes import core_services, free_port, launched
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.training import train
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from bot.settings import PROJECT_ROOT
-from bot.text import fold
+from bot.vietnamese import fold
 
 AREAS_FILE = PROJECT_ROOT / "data" / "areas.yml"
 # Asked with one button per candidate when a typed name fits several areas.

@@ -39,20 +39,20 @@ def cmd_run(_: argparse.Namespace) -> int:
 
     from sqlalchemy.engine import make_url
 
-    from bot import services
+    from bot import processes
     from bot.publications.build import build_all
     from bot.storage.db import upgrade
     from bot.training import model_path, train
 
-    def planned(model: Path) -> list[services.Service]:
-        return [*services.core_services(settings, model), services.web_service(settings),
-                *services.gateway_services(settings), services.worker_service(settings)]  # fmt: skip
+    def planned(model: Path) -> list[processes.Service]:
+        return [*processes.core_services(settings, model), processes.web_service(settings),
+                *processes.gateway_services(settings), processes.worker_service(settings)]  # fmt: skip
 
     try:
-        services.check_ports_free(planned(model_path()))  # now, not after a training of several minutes
-    except services.PortTaken as taken:
+        processes.check_ports_free(planned(model_path()))  # now, not after a training of several minutes
+    except processes.PortTaken as taken:
         print(f"Cannot start: {taken}", file=sys.stderr)
-        return services.PORT_TAKEN_EXIT_CODE
+        return processes.PORT_TAKEN_EXIT_CODE
     with step("Environment") as done:
         upgrade()
         done(f"{make_url(settings.database_url).get_backend_name()} database up to date")
@@ -68,7 +68,7 @@ def cmd_run(_: argparse.Namespace) -> int:
         f"Web chat: http://localhost:{settings.web_port}/   "
         f"REST: http://localhost:{settings.rasa_port}/webhooks/rest/webhook\nLogs: {log_dir}/\n"
     )
-    return services.supervise(to_start, log_dir, ready_message=ready)
+    return processes.supervise(to_start, log_dir, ready_message=ready)
 
 
 def cmd_web(_: argparse.Namespace) -> int:
@@ -133,27 +133,27 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
     import json
 
     from bot.areas import AmbiguousArea
-    from bot.broadcasts import service
+    from bot.broadcasts import lifecycle
 
     try:
         if args.action == "send":
             publication_id = None if args.file is None else _publication_for_file(args.file)
-            broadcast = service.create(
+            broadcast = lifecycle.create(
                 args.text, created_by_channel="cli", created_by_user_id=_operator(),
                 publication_id=publication_id, areas=args.area, topics=args.topic, channel=args.channel,
-                at=service.parse_local_time(args.at) if args.at else None,
+                at=lifecycle.parse_local_time(args.at) if args.at else None,
             )  # fmt: skip
             when = f"at {args.at} (Vietnam time)" if args.at else "now"
-            reachable, outside = service.count_recipients(broadcast)
+            reachable, outside = lifecycle.count_recipients(broadcast)
             note = f" ({outside} Zalo subscribers outside the free-messaging window will be skipped)" if outside else ""
             print(f"Broadcast queued {when} for {reachable} recipients{note}: {broadcast.id}")
             return 0
-        report = service.report(args.id)
+        report = lifecycle.report(args.id)
         if report is None:
             print(f"Error: no broadcast {args.id}", file=sys.stderr)
             return 1
         if args.action == "cancel":
-            cancelled = service.cancel(args.id)
+            cancelled = lifecycle.cancel(args.id)
             print(
                 f"Broadcast {args.id} cancelled"
                 if cancelled
@@ -166,7 +166,7 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
             print(f"Broadcast {args.id}: {report.broadcast.status}, {report.broadcast.recipients} recipients")
             for name, counts in (("total", report.totals), *report.by_channel.items(), *report.by_area.items()):
                 print(f"  {name:24} " + "  ".join(f"{k}={v}" for k, v in sorted(counts.items())))
-    except (service.BroadcastError, AmbiguousArea) as error:  # an area name several areas share: say which
+    except (lifecycle.BroadcastError, AmbiguousArea) as error:  # an area name several areas share: say which
         print(f"Error: {error}", file=sys.stderr)
         return 2
     return 0
@@ -176,7 +176,7 @@ def _publication_for_file(path: str) -> str:
     """The catalogue entry of a file given on the command line (its id or its path)."""
     from pathlib import Path
 
-    from bot.broadcasts.service import BroadcastError
+    from bot.broadcasts.lifecycle import BroadcastError
     from bot.publications.catalogue import catalogue
 
     wanted = Path(path).resolve()
@@ -348,8 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    services = {"run", "web", "telegram", "worker", "metrics"}  # long-running: log what they do
-    log_setup.configure(logging.INFO if args.command in services else logging.WARNING)
+    long_running = {"run", "web", "telegram", "worker", "metrics"}  # long-running: log what they do
+    log_setup.configure(logging.INFO if args.command in long_running else logging.WARNING)
     if args.command == "officer" and args.action != "list" and not args.who:
         print("Error: say who, as telegram:<user id> or zalo:<user id>", file=sys.stderr)
         return 2

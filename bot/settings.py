@@ -9,10 +9,14 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseSettings, Extra, Field, ValidationError, root_validator, validator
+from pydantic.fields import ModelField
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Public requests to Rasa are small: a bigger body gets 413 (from Rasa, and from HAProxy: deploy/haproxy/haproxy.cfg).
@@ -48,64 +52,98 @@ def _load_env_file() -> None:
             os.environ.setdefault(name.strip(), value.strip().strip('"').strip("'"))
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    value = env.get(name, "").strip()
-    try:
-        return float(value) if value else default
-    except ValueError as error:
-        raise SystemExit(f"Environment variable {name} must be a number, not {value!r}") from error
+def _var(default: Any, name: str, **constraints: Any) -> Any:
+    """A setting read from the environment variable ``name`` (the field's alias and its ``env``)."""
+    return Field(default, alias=name, env=name, **constraints)
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    value = env.get(name, "").strip()
-    try:
-        return int(value) if value else default
-    except ValueError as error:
-        raise SystemExit(f"Environment variable {name} must be a whole number, not {value!r}") from error
+class SettingsError(ValueError):
+    """A variable of the environment has a value the settings cannot use; the message names it."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    var_dir: Path
-    models_dir: Path
-    knowledge_file: Path
-    database_url: str
-    tracker_database_url: str
-    bind_host: str
-    rasa_port: int
-    actions_port: int
-    web_port: int
-    rasa_url: str
-    rasa_auth_token: str
-    action_endpoint_url: str
-    max_message_chars: int
-    rasa_timeout_seconds: int
-    rasa_concurrent_messages: int
-    retry_seconds: float
-    pseudonym_key: str
-    telegram_bot_token: str
-    telegram_api_url: str
-    telegram_webhook_url: str
-    telegram_webhook_secret: str
-    telegram_webhook_port: int
-    zalo_app_id: str
-    zalo_oa_secret_key: str
-    zalo_app_secret: str
-    zalo_access_token: str
-    zalo_refresh_token: str
-    zalo_api_url: str
-    zalo_oauth_url: str
-    broadcast_telegram_rate: float
-    broadcast_zalo_rate: float
-    broadcast_batch: int
-    broadcast_lease_seconds: float
-    broadcast_poll_seconds: float
-    dashboard_session_hours: float
-    dashboard_secure_cookies: bool
-    redis_url: str
-    lock_lifetime_seconds: int
-    rabbitmq_url: str
-    rabbitmq_queue: str
+class Settings(BaseSettings):
+    """Every setting, declared once: the environment variable it comes from (its alias), its type and its
+    default. An empty variable counts as unset. Defaults that depend on another setting (the database
+    URLs, Rasa's URL, the action endpoint, Zalo's app secret) are filled in by ``_derived``."""
+
+    var_dir: Path = _var(PROJECT_ROOT / "var", "BOT_VAR_DIR")
+    models_dir: Path = _var(PROJECT_ROOT / "models", "BOT_MODELS_DIR")
+    knowledge_file: Path = _var(PROJECT_ROOT / "knowledge" / "kb.yml", "BOT_KNOWLEDGE_FILE")
+    database_url: str = _var("", "DATABASE_URL")  # default: SQLite in var_dir
+    tracker_database_url: str = _var("", "TRACKER_DATABASE_URL")  # default: DATABASE_URL, else SQLite
+    bind_host: str = _var("127.0.0.1", "BIND_HOST")
+    rasa_port: int = _var(5005, "RASA_PORT", ge=1, le=65535)
+    actions_port: int = _var(5055, "ACTIONS_PORT", ge=1, le=65535)
+    web_port: int = _var(8000, "WEB_PORT", ge=1, le=65535)
+    rasa_url: str = _var("", "RASA_URL")  # default: http://127.0.0.1:<RASA_PORT>
+    rasa_auth_token: str = _var("", "RASA_AUTH_TOKEN")
+    action_endpoint_url: str = _var("", "ACTION_ENDPOINT_URL")  # default: 127.0.0.1:<ACTIONS_PORT>
+    max_message_chars: int = _var(1000, "MAX_MESSAGE_CHARS", ge=1)
+    rasa_timeout_seconds: int = _var(15, "RASA_TIMEOUT_SECONDS", ge=1)
+    rasa_concurrent_messages: int = _var(2, "RASA_CONCURRENT_MESSAGES", ge=1)
+    # How long a message is retried while Rasa or the database is briefly unreachable (a restart)
+    # before the person is asked to try again.
+    retry_seconds: float = _var(10.0, "RETRY_SECONDS", ge=0)
+    pseudonym_key: str = _var("", "PSEUDONYM_KEY")
+    telegram_bot_token: str = _var("", "TELEGRAM_BOT_TOKEN")
+    telegram_api_url: str = _var("https://api.telegram.org/bot", "TELEGRAM_API_URL")
+    telegram_webhook_url: str = _var("", "TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_secret: str = _var("", "TELEGRAM_WEBHOOK_SECRET")
+    telegram_webhook_port: int = _var(8443, "TELEGRAM_WEBHOOK_PORT", ge=1, le=65535)
+    zalo_app_id: str = _var("", "ZALO_APP_ID")
+    zalo_oa_secret_key: str = _var("", "ZALO_OA_SECRET_KEY")
+    # The token endpoint wants the app's secret; deployments that only set the OA key use that.
+    zalo_app_secret: str = _var("", "ZALO_APP_SECRET")
+    zalo_access_token: str = _var("", "ZALO_ACCESS_TOKEN")
+    zalo_refresh_token: str = _var("", "ZALO_REFRESH_TOKEN")
+    zalo_api_url: str = _var("https://openapi.zalo.me", "ZALO_API_URL")
+    zalo_oauth_url: str = _var("https://oauth.zaloapp.com", "ZALO_OAUTH_URL")
+    # Telegram allows about 30 messages a second overall; Zalo about 4,000 requests a minute per app.
+    broadcast_telegram_rate: float = _var(30.0, "BROADCAST_TELEGRAM_RATE", gt=0)
+    broadcast_zalo_rate: float = _var(50.0, "BROADCAST_ZALO_RATE", gt=0)
+    broadcast_batch: int = _var(50, "BROADCAST_BATCH", ge=1)
+    broadcast_lease_seconds: float = _var(60.0, "BROADCAST_LEASE_SECONDS", gt=0)
+    broadcast_poll_seconds: float = _var(1.0, "BROADCAST_POLL_SECONDS", gt=0)
+    dashboard_session_hours: float = _var(8.0, "DASHBOARD_SESSION_HOURS", gt=0)
+    # Behind an HTTPS proxy, set DASHBOARD_SECURE_COOKIES=1 so session cookies never travel in clear.
+    dashboard_secure_cookies: bool = _var(False, "DASHBOARD_SECURE_COOKIES")
+    # Production: Rasa's locks in Redis, events through RabbitMQ, several Rasa servers (see README).
+    redis_url: str = _var("", "REDIS_URL")
+    # Rasa's own variable: how long a conversation's lock lives if its holder dies (Rasa: 60 s). A
+    # message takes well under a second; 10 s lets a killed replica's conversations go on soon.
+    lock_lifetime_seconds: int = _var(10, "TICKET_LOCK_LIFETIME", ge=2)
+    rabbitmq_url: str = _var("", "RABBITMQ_URL")
+    rabbitmq_queue: str = _var("trolybiendao.events", "RABBITMQ_QUEUE")
+
+    class Config:
+        frozen = True
+        extra = Extra.ignore  # the environment holds much else (PATH, HOME...)
+
+        @classmethod
+        def customise_sources(cls, init_settings: Any, env_settings: Any, file_secret_settings: Any) -> tuple:
+            """Only the values handed in (``load_settings``): never ``os.environ`` behind the caller's back."""
+            return (init_settings,)
+
+    @validator("*", pre=True)
+    def _empty_is_unset(cls, value: Any, field: ModelField) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            return value if value else field.default
+        return value
+
+    @root_validator(skip_on_failure=True)
+    def _derived(cls, values: dict[str, Any]) -> dict[str, Any]:
+        var_dir, database_url = values["var_dir"], values["database_url"]
+        values["database_url"] = database_url or f"sqlite:///{var_dir / 'bot.db'}"
+        values["tracker_database_url"] = (
+            values["tracker_database_url"] or database_url or f"sqlite:///{var_dir / 'tracker.db'}"
+        )
+        values["rasa_url"] = (values["rasa_url"] or f"http://127.0.0.1:{values['rasa_port']}").rstrip("/")
+        values["action_endpoint_url"] = (
+            values["action_endpoint_url"] or f"http://127.0.0.1:{values['actions_port']}/webhook"
+        )
+        values["zalo_app_secret"] = values["zalo_app_secret"] or values["zalo_oa_secret_key"]
+        return values
 
     def rasa_api_token(self) -> str:
         """The token of Rasa's HTTP API: ``RASA_AUTH_TOKEN``, else a random one kept in var/ (the API is
@@ -132,106 +170,44 @@ class Settings:
 
     def as_env(self) -> dict[str, str]:
         """These settings as environment variables, for the child processes of ``bot run``."""
-        return {
-            "BOT_VAR_DIR": str(self.var_dir),
-            "BOT_MODELS_DIR": str(self.models_dir),
-            "BOT_KNOWLEDGE_FILE": str(self.knowledge_file),
-            "DATABASE_URL": self.database_url,
-            "TRACKER_DATABASE_URL": self.tracker_database_url,
-            "BIND_HOST": self.bind_host,
-            "RASA_PORT": str(self.rasa_port),
-            "ACTIONS_PORT": str(self.actions_port),
-            "WEB_PORT": str(self.web_port),
-            "RASA_URL": self.rasa_url,
-            "RASA_AUTH_TOKEN": self.rasa_auth_token,
-            "ACTION_ENDPOINT_URL": self.action_endpoint_url,
-            "MAX_MESSAGE_CHARS": str(self.max_message_chars),
-            "RASA_TIMEOUT_SECONDS": str(self.rasa_timeout_seconds),
-            "RASA_CONCURRENT_MESSAGES": str(self.rasa_concurrent_messages),
-            "RETRY_SECONDS": str(self.retry_seconds),
-            "PSEUDONYM_KEY": self.pseudonym_key,
-            "TELEGRAM_BOT_TOKEN": self.telegram_bot_token,
-            "TELEGRAM_API_URL": self.telegram_api_url,
-            "TELEGRAM_WEBHOOK_URL": self.telegram_webhook_url,
-            "TELEGRAM_WEBHOOK_SECRET": self.telegram_webhook_secret,
-            "TELEGRAM_WEBHOOK_PORT": str(self.telegram_webhook_port),
-            "ZALO_APP_ID": self.zalo_app_id,
-            "ZALO_OA_SECRET_KEY": self.zalo_oa_secret_key,
-            "ZALO_APP_SECRET": self.zalo_app_secret,
-            "ZALO_ACCESS_TOKEN": self.zalo_access_token,
-            "ZALO_REFRESH_TOKEN": self.zalo_refresh_token,
-            "ZALO_API_URL": self.zalo_api_url,
-            "ZALO_OAUTH_URL": self.zalo_oauth_url,
-            "BROADCAST_TELEGRAM_RATE": str(self.broadcast_telegram_rate),
-            "BROADCAST_ZALO_RATE": str(self.broadcast_zalo_rate),
-            "BROADCAST_BATCH": str(self.broadcast_batch),
-            "BROADCAST_LEASE_SECONDS": str(self.broadcast_lease_seconds),
-            "BROADCAST_POLL_SECONDS": str(self.broadcast_poll_seconds),
-            "DASHBOARD_SESSION_HOURS": str(self.dashboard_session_hours),
-            "DASHBOARD_SECURE_COOKIES": "1" if self.dashboard_secure_cookies else "0",
-            "REDIS_URL": self.redis_url,
-            "TICKET_LOCK_LIFETIME": str(self.lock_lifetime_seconds),
-            "RABBITMQ_URL": self.rabbitmq_url,
-            "RABBITMQ_QUEUE": self.rabbitmq_queue,
-        }
+        return {field.alias: _env_value(getattr(self, name)) for name, field in self.__fields__.items()}
+
+
+def _env_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
-    """Settings from a mapping of environment variables (``get_settings`` uses ``os.environ``)."""
-    var_dir = Path(env.get("BOT_VAR_DIR") or PROJECT_ROOT / "var")
-    database_url = env.get("DATABASE_URL", "")
-    rasa_port = _int(env, "RASA_PORT", 5005)
-    actions_port = _int(env, "ACTIONS_PORT", 5055)
-    return Settings(
-        var_dir=var_dir,
-        models_dir=Path(env.get("BOT_MODELS_DIR") or PROJECT_ROOT / "models"),
-        knowledge_file=Path(env.get("BOT_KNOWLEDGE_FILE") or PROJECT_ROOT / "knowledge" / "kb.yml"),
-        database_url=database_url or f"sqlite:///{var_dir / 'bot.db'}",
-        tracker_database_url=env.get("TRACKER_DATABASE_URL") or database_url or f"sqlite:///{var_dir / 'tracker.db'}",
-        bind_host=env.get("BIND_HOST") or "127.0.0.1",
-        rasa_port=rasa_port,
-        actions_port=actions_port,
-        web_port=_int(env, "WEB_PORT", 8000),
-        rasa_url=(env.get("RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
-        rasa_auth_token=env.get("RASA_AUTH_TOKEN", ""),
-        action_endpoint_url=env.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{actions_port}/webhook",
-        max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000),
-        rasa_timeout_seconds=_int(env, "RASA_TIMEOUT_SECONDS", 15),
-        rasa_concurrent_messages=max(1, _int(env, "RASA_CONCURRENT_MESSAGES", 2)),
-        # How long a message is retried while Rasa or the database is briefly unreachable (a restart)
-        # before the person is asked to try again.
-        retry_seconds=_float(env, "RETRY_SECONDS", 10.0),
-        pseudonym_key=env.get("PSEUDONYM_KEY", ""),
-        telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", ""),
-        telegram_api_url=env.get("TELEGRAM_API_URL") or "https://api.telegram.org/bot",
-        telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", ""),
-        telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
-        telegram_webhook_port=_int(env, "TELEGRAM_WEBHOOK_PORT", 8443),
-        zalo_app_id=env.get("ZALO_APP_ID", ""),
-        zalo_oa_secret_key=env.get("ZALO_OA_SECRET_KEY", ""),
-        # The token endpoint wants the app's secret; deployments that only set the OA key use that.
-        zalo_app_secret=env.get("ZALO_APP_SECRET") or env.get("ZALO_OA_SECRET_KEY", ""),
-        zalo_access_token=env.get("ZALO_ACCESS_TOKEN", ""),
-        zalo_refresh_token=env.get("ZALO_REFRESH_TOKEN", ""),
-        zalo_api_url=env.get("ZALO_API_URL") or "https://openapi.zalo.me",
-        zalo_oauth_url=env.get("ZALO_OAUTH_URL") or "https://oauth.zaloapp.com",
-        # Telegram allows about 30 messages a second overall; Zalo about 4,000 requests a minute per app.
-        broadcast_telegram_rate=_float(env, "BROADCAST_TELEGRAM_RATE", 30.0),
-        broadcast_zalo_rate=_float(env, "BROADCAST_ZALO_RATE", 50.0),
-        broadcast_batch=max(1, _int(env, "BROADCAST_BATCH", 50)),
-        broadcast_lease_seconds=_float(env, "BROADCAST_LEASE_SECONDS", 60.0),
-        broadcast_poll_seconds=_float(env, "BROADCAST_POLL_SECONDS", 1.0),
-        dashboard_session_hours=_float(env, "DASHBOARD_SESSION_HOURS", 8.0),
-        # Behind an HTTPS proxy, set DASHBOARD_SECURE_COOKIES=1 so session cookies never travel in clear.
-        dashboard_secure_cookies=env.get("DASHBOARD_SECURE_COOKIES", "0").strip().lower() in ("1", "true", "yes"),
-        # Production: Rasa's locks in Redis, events through RabbitMQ, several Rasa servers (see README).
-        redis_url=env.get("REDIS_URL", ""),
-        # Rasa's own variable: how long a conversation's lock lives if its holder dies (Rasa: 60 s). A
-        # message takes well under a second; 10 s lets a killed replica's conversations go on soon.
-        lock_lifetime_seconds=max(2, _int(env, "TICKET_LOCK_LIFETIME", 10)),
-        rabbitmq_url=env.get("RABBITMQ_URL", ""),
-        rabbitmq_queue=env.get("RABBITMQ_QUEUE") or "trolybiendao.events",
-    )
+    """Settings from a mapping of environment variables (``get_settings`` uses ``os.environ``).
+
+    The model is built from this mapping only (``Settings.parse_obj``: each field takes the variable named
+    by its alias; ``Config.customise_sources`` keeps pydantic from reading ``os.environ`` itself), so tests
+    and services that pass an explicit environment get exactly that. A value the model cannot use raises
+    ``SettingsError`` naming the variable, e.g. "RASA_PORT must be a whole number, not 'abc'"."""
+    try:
+        return Settings.parse_obj(env)
+    except ValidationError as error:
+        raise SettingsError("; ".join(_problem(problem, env) for problem in error.errors())) from None
+
+
+_EXPECTED = {
+    "type_error.integer": "a whole number",
+    "type_error.float": "a number",
+    "type_error.bool": "1 or 0 (true/false, yes/no)",
+    "value_error.number.not_ge": "at least {limit_value}",
+    "value_error.number.not_gt": "more than {limit_value}",
+    "value_error.number.not_le": "at most {limit_value}",
+}
+
+
+def _problem(problem: dict[str, Any], env: Mapping[str, str]) -> str:
+    name = str(problem["loc"][0])
+    expected = _EXPECTED.get(problem["type"])
+    if expected is None:
+        return f"{name}: {problem['msg']}"
+    return f"{name} must be {expected.format(**problem.get('ctx', {}))}, not {env.get(name, '')!r}"
 
 
 def _loopback(host: str) -> bool:
@@ -243,5 +219,11 @@ def _loopback(host: str) -> bool:
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The settings of this process, from its environment (and ``BOT_ENV_FILE``). A bad value stops the
+    process with a one-line message and exit code 2, as a wrong command line does."""
     _load_env_file()
-    return load_settings(os.environ)
+    try:
+        return load_settings(os.environ)
+    except SettingsError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -123,7 +123,7 @@ def set_area(subscriber: Subscriber, area_key: str) -> Subscriber:
 
 def remember_vessel_length(subscriber: Subscriber, length: float) -> Subscriber:
     """Keep the length the person stated for their vessel, so they are not asked again: only with their
-    consent (an active subscription); sent to the assistant with each message (bot/gateways/core.py)."""
+    consent (an active subscription); sent to the assistant with each message (bot/gateways/conversation.py)."""
     if subscriber.status != SubscriberStatus.ACTIVE or subscriber.vessel_length == length:
         return subscriber
     return _update(subscriber.id, vessel_length=length)

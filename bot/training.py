@@ -33,7 +33,7 @@ MODEL_INPUTS = (
     "bot/nlu",
     "bot/rasa/nlu",
     "bot/rasa/policy.py",
-    "bot/text.py",
+    "bot/vietnamese.py",
     "bot/knowledge/base.py",
     "bot/rasa/importer.py",
     "requirements.lock",

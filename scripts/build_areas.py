@@ -11,7 +11,7 @@ from pathlib import Path
 
 import underthesea.address
 
-from bot.text import fold
+from bot.vietnamese import fold
 
 COASTAL_DISTRICTS = {
     "Huyện Lý Sơn",

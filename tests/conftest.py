@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.processes import Service, free_port, launched, web_service
 from bot.publications.build import build_all
-from bot.services import Service, free_port, launched, web_service
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
 from tests.deployment import deployment_env, profile_core_services, remove_deployments

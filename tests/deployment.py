@@ -22,7 +22,7 @@ from pathlib import Path
 import aio_pika
 from sqlalchemy import text
 
-from bot.services import (
+from bot.processes import (
     Service,
     actions_service,
     core_services,

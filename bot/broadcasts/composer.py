@@ -13,7 +13,7 @@ import asyncio
 from sqlalchemy import delete, select, update
 
 from bot.areas import by_key
-from bot.broadcasts import service
+from bot.broadcasts import lifecycle
 from bot.channels.render import Button, OutMessage
 from bot.channels.types import ChannelType
 from bot.publications.catalogue import by_id as publication_by_id
@@ -91,8 +91,8 @@ class Composer:
 
     async def start(self, user_id: str, argument: str) -> list[OutMessage]:
         try:
-            at = service.parse_local_time(argument) if argument.strip() else None
-        except service.BroadcastError as error:
+            at = lifecycle.parse_local_time(argument) if argument.strip() else None
+        except lifecycle.BroadcastError as error:
             return [OutMessage(f"Lỗi: {error}")]
         await asyncio.to_thread(_new_draft, self.channel.name, user_id, at)
         return [OutMessage(ASK_TEXT, (Button("Hủy", "#bc:cancel"),))]
@@ -100,14 +100,14 @@ class Composer:
     async def on_text(self, draft: Broadcast, text: str) -> list[OutMessage]:
         if draft.compose_step == "areas":
             try:
-                keys = service.resolve_areas([n for n in text.split(",") if n.strip()])
-            except service.BroadcastError as error:
+                keys = lifecycle.resolve_areas([n for n in text.split(",") if n.strip()])
+            except lifecycle.BroadcastError as error:
                 return [OutMessage(f"Lỗi: {error}. {ASK_AREAS}")]
             draft = await asyncio.to_thread(_save, draft.id, target_areas=",".join(keys), compose_step="target")
             return [self._target_message(draft)]
         try:
-            service.validate(text, None, [], None)
-        except service.BroadcastError as error:
+            lifecycle.validate(text, None, [], None)
+        except lifecycle.BroadcastError as error:
             return [OutMessage(f"Lỗi: {error}")]
         draft = await asyncio.to_thread(_save, draft.id, text=text.strip(), compose_step="attach")
         return [self._attach_message()]
@@ -124,7 +124,7 @@ class Composer:
         if draft is None:
             return [OutMessage(NO_DRAFT)]
         if action == "cancel":
-            await asyncio.to_thread(service.cancel, draft.id)
+            await asyncio.to_thread(lifecycle.cancel, draft.id)
             return [OutMessage(CANCELLED)]
         if action == "pub":
             draft = await asyncio.to_thread(
@@ -159,12 +159,12 @@ class Composer:
 
     async def recent(self, officer: Officer) -> list[OutMessage]:
         mine = None if officer.role == Role.ADMIN else (officer.channel, officer.channel_user_id)
-        broadcasts = await asyncio.to_thread(service.recent, 8, mine)
+        broadcasts = await asyncio.to_thread(lifecycle.recent, 8, mine)
         if not broadcasts:
             return [OutMessage(NOTHING)]
         lines, buttons = [], []
         for b in broadcasts:
-            report = await asyncio.to_thread(service.report, b.id)
+            report = await asyncio.to_thread(lifecycle.report, b.id)
             sent = report.totals.get("sent", 0) if report else 0
             when = local_time(b.scheduled_at)
             lines.append(f"#{b.id} [{b.status}] {sent}/{b.recipients} đã gửi, lúc {when}: {b.text[:60]}")
@@ -194,7 +194,7 @@ class Composer:
         return OutMessage(ASK_TOPICS, (*buttons, Button("Xong", "#bc:target")))
 
     async def _preview(self, draft: Broadcast) -> OutMessage:
-        count, outside = await asyncio.to_thread(service.count_recipients, draft)
+        count, outside = await asyncio.to_thread(lifecycle.count_recipients, draft)
         publication = publication_by_id(draft.publication_id) if draft.publication_id else None
         extra = (f"Kèm tài liệu: {publication.title}\n" if publication else "") + (
             "Kèm ảnh.\n" if draft.photo_file_id else ""
@@ -207,7 +207,7 @@ class Composer:
         return OutMessage(text, (Button("Gửi", "#bc:send"), Button("Hủy", "#bc:cancel")))
 
     async def _send(self, draft: Broadcast) -> OutMessage:
-        count, _ = await asyncio.to_thread(service.count_recipients, draft)
+        count, _ = await asyncio.to_thread(lifecycle.count_recipients, draft)
         when = local_time(draft.scheduled_at) if draft.scheduled_at else "ngay"
         await asyncio.to_thread(
             _save, draft.id, status=BroadcastStatus.SCHEDULED, compose_step=None,
@@ -216,11 +216,11 @@ class Composer:
         return OutMessage(QUEUED.format(id=draft.id, count=count, when=when))
 
     async def _stop(self, officer: Officer, broadcast_id: int) -> list[OutMessage]:
-        report = await asyncio.to_thread(service.report, broadcast_id)
+        report = await asyncio.to_thread(lifecycle.report, broadcast_id)
         if report is None:
             return [OutMessage(NOTHING)]
         owner = (report.broadcast.created_by_channel, report.broadcast.created_by_user_id)
         if officer.role != Role.ADMIN and owner != (officer.channel, officer.channel_user_id):
             return [OutMessage(NOT_YOURS.format(id=broadcast_id))]
-        await asyncio.to_thread(service.cancel, broadcast_id)
+        await asyncio.to_thread(lifecycle.cancel, broadcast_id)
         return [OutMessage(STOPPED.format(id=broadcast_id))]

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from sqlalchemy import exists, select, update
 
-from bot.broadcasts import service
+from bot.broadcasts import lifecycle
 from bot.broadcasts.senders import Content, Outcome, TelegramSender, ZaloSender
 from bot.publications.catalogue import by_id as publication_by_id
 from bot.settings import Settings
@@ -119,7 +119,7 @@ def content_of(broadcast_id: int) -> Content:
     return Content(broadcast.text, publication, broadcast.photo_file_id)
 
 
-def summary_text(report: service.Report) -> str:
+def summary_text(report: lifecycle.Report) -> str:
     t = report.totals
     return (
         f"Tin #{report.broadcast.id} đã gửi xong: {t.get('sent', 0)}/{report.broadcast.recipients} người nhận được. "
@@ -159,7 +159,7 @@ class Worker:
         """One round: start due broadcasts, send one batch, close finished ones. False if idle."""
         now = utcnow()
         await asyncio.to_thread(reclaim_stale, self.settings.broadcast_lease_seconds, now)
-        await asyncio.to_thread(service.start_due, now)
+        await asyncio.to_thread(lifecycle.start_due, now)
         batch = await asyncio.to_thread(claim, self.worker_id, self.settings.broadcast_batch, now)
         if batch:
             await asyncio.gather(*(self.deliver(d) for d in batch))
@@ -181,7 +181,7 @@ class Worker:
         await asyncio.to_thread(record, delivery, outcome)
 
     async def notify_officer(self, broadcast_id: int) -> None:
-        report = await asyncio.to_thread(service.report, broadcast_id)
+        report = await asyncio.to_thread(lifecycle.report, broadcast_id)
         if report is None:
             return
         sender = self.senders.get(report.broadcast.created_by_channel)

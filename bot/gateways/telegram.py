@@ -31,7 +31,7 @@ from telegram.ext import (
 from bot import subscribers
 from bot.channels.render import Button, OutMessage
 from bot.channels.types import TELEGRAM
-from bot.gateways.core import Gateway, Incoming
+from bot.gateways.conversation import Gateway, Incoming
 from bot.gateways.once import HandledOnce
 from bot.platforms import telegram as telegram_api
 from bot.rasa_client import RasaClient

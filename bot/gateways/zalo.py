@@ -20,10 +20,10 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 
-from bot import replies, subscribers
+from bot import fixed_texts, subscribers
 from bot.channels.render import OutMessage
 from bot.channels.types import ZALO
-from bot.gateways.core import Gateway, Incoming
+from bot.gateways.conversation import Gateway, Incoming
 from bot.platforms.zalo.client import OutsideWindow, Unreachable, ZaloClient, ZaloError
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
@@ -118,7 +118,7 @@ class ZaloWebhook:
         if name in ("follow", "user_follow"):
             user_id = str((event.get("follower") or {}).get("id", ""))
             await asyncio.to_thread(subscribers.touch, "zalo", user_id)
-            await self.deliver(user_id, [OutMessage(replies.WELCOME)])
+            await self.deliver(user_id, [OutMessage(fixed_texts.WELCOME)])
             return
         if name in ("unfollow", "user_unfollow"):
             user_id = str((event.get("follower") or {}).get("id", ""))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.knowledge.base import Entry, KnowledgeBase
-from bot.text import folded_terms
+from bot.vietnamese import folded_terms
 
 # Words that carry no topic: question words, particles, pronouns (folded).
 STOPWORDS = frozenset(

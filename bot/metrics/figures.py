@@ -40,9 +40,9 @@ from bot.storage.models import (
     PublicationSend,
     SubscriptionEvent,
 )
-from bot.text import folded_terms
 from bot.vietnam_time import day_start, shown
 from bot.vietnam_time import today as vietnam_today
+from bot.vietnamese import folded_terms
 
 LOG = Interaction
 # The messages of each outcome, as columns of a query over DailyTraffic.

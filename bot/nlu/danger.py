@@ -26,7 +26,7 @@ from typing import Any
 
 import regex
 
-from bot.text import fold, folded_terms
+from bot.vietnamese import fold, folded_terms
 
 EMERGENCY_INTENT = "emergency"
 OVERRIDE_KEY = "danger_override"

@@ -1,5 +1,5 @@
 """Vessel lengths read from a message's text, without Rasa: the NLU pipeline (bot/rasa/nlu/vessel_length.py)
-and the gateways (which remember a subscriber's length, bot/gateways/core.py) read them the same way.
+and the gateways (which remember a subscriber's length, bot/gateways/conversation.py) read them the same way.
 
 - ``vessel_lengths``: each length named next to a vessel word or with a unit ("tàu tui 13m", "ghe 13 met",
   "tau 13,5m", "chiều dài 15 mét"). A class is not a length ("dưới 15 m", "từ 15 m trở lên", "15-24m"),
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.text import fold
+from bot.vietnamese import fold
 
 MIN_LENGTH, MAX_LENGTH = 1.0, 100.0  # "112" is a phone number, "cách bờ 200 m" a distance
 

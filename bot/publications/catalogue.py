@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from bot.settings import PROJECT_ROOT
-from bot.text import folded_terms
+from bot.vietnamese import folded_terms
 
 PUBLICATIONS_DIR = PROJECT_ROOT / "publications"
 CATALOGUE_FILE = PUBLICATIONS_DIR / "catalogue.yml"

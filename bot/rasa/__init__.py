@@ -9,6 +9,6 @@
   (``http_guard.py``).
 
 Each private Rasa hook they rely on has a test in tests/unit/test_rasa_contract.py, so a Rasa upgrade fails
-there. The Rasa-free logic they use stays beside the rest of the project (bot/text.py, bot/nlu/,
+there. The Rasa-free logic they use stays beside the rest of the project (bot/vietnamese.py, bot/nlu/,
 bot/knowledge/). Importing this package does not load Rasa.
 """

@@ -9,6 +9,9 @@ feeds the log: with several Rasa replicas, the turns of a conversation are then 
 place whatever replica served each message, and events published while the consumer is down wait in
 the queue. The fanout exchange Rasa publishes to is named after the queue: with Rasa's shared default
 exchange, every deployment on the same RabbitMQ would receive the events of all the others.
+
+Options of ``event_broker`` in endpoints.yml: ``url`` and ``queue`` (defaults ``RABBITMQ_URL`` and
+``RABBITMQ_QUEUE``). ``bot metrics`` consumes what the variables name, so options must name the same.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ class InteractionLogBroker(EventBroker):
     @classmethod
     async def from_endpoint_config(cls, broker_config: EndpointConfig | None, event_loop: Any = None) -> EventBroker:
         settings = get_settings()
-        url = settings.rabbitmq_url
+        config = broker_config or EndpointConfig()
+        url = config.url or settings.rabbitmq_url
+        queue = config.kwargs.get("queue") or settings.rabbitmq_queue
         if not url:
             return cls()
         parsed = make_url(url)
@@ -39,8 +44,8 @@ class InteractionLogBroker(EventBroker):
         host = f"{parsed.drivername}://{parsed.host or 'localhost'}:{parsed.port or 5672}/{parsed.database or ''}"
         broker = PikaEventBroker(
             host=host, username=parsed.username or "guest", password=parsed.password or "guest",
-            port=parsed.port or 5672, queues=[settings.rabbitmq_queue], event_loop=event_loop,
-            exchange_name=settings.rabbitmq_queue,
+            port=parsed.port or 5672, queues=[queue], event_loop=event_loop,
+            exchange_name=queue,
         )  # fmt: skip
         await broker.connect()
         return broker

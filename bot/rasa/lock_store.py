@@ -11,8 +11,9 @@ blocking round trips to Redis per message, each a read-modify-write that another
 interleave with, and it cost a third of a replica's throughput. Here a message takes a ticket and
 learns whether it is first in one atomic script, and gives the ticket back in another; both are
 awaited without blocking the server. Tickets are served in the order they were taken; a ticket
-expires after the lock lifetime (``TICKET_LOCK_LIFETIME``), so a message behind one whose Rasa
-process died goes ahead once that ticket expires (Rasa 3.6 kept waiting until the request timed out).
+expires after the lock lifetime (``lock_lifetime`` in endpoints.yml, else ``TICKET_LOCK_LIFETIME``), so a
+message behind one whose Rasa process died goes ahead once that ticket expires (Rasa 3.6 kept waiting
+until the request timed out).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockStore
+from rasa.core.lock_store import LockStore
+from rasa.utils.endpoints import EndpointConfig
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -76,9 +78,15 @@ class _LocalLock:
 
 
 class SettingsLockStore(LockStore):
-    def __init__(self, endpoint_config: Any = None, redis_url: str | None = None) -> None:
+    """Options of ``lock_store`` in endpoints.yml (Rasa hands them over as ``endpoint_config``): ``url``, the
+    Redis URL (default ``REDIS_URL``), and ``lock_lifetime`` in seconds (default ``TICKET_LOCK_LIFETIME``)."""
+
+    def __init__(self, endpoint_config: EndpointConfig | None = None, redis_url: str | None = None) -> None:
         super().__init__()
-        url = get_settings().redis_url if redis_url is None else redis_url
+        settings = get_settings()
+        config = endpoint_config or EndpointConfig()
+        url = (config.url or settings.redis_url) if redis_url is None else redis_url
+        self.lock_lifetime = float(config.kwargs.get("lock_lifetime") or settings.lock_lifetime_seconds)
         self.redis = Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0) if url else None
         self._take_turn = self.redis.register_script(TAKE_TURN) if self.redis else None
         self._give_back = self.redis.register_script(GIVE_BACK) if self.redis else None
@@ -87,9 +95,11 @@ class SettingsLockStore(LockStore):
 
     @asynccontextmanager
     async def lock(
-        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1.0
+        self, conversation_id: str, lock_lifetime: float | None = None, wait_time_in_seconds: float = 1.0
     ) -> AsyncIterator[TicketLock]:
-        """Waits for the conversation's earlier messages, then holds the lock until the block ends."""
+        """Waits for the conversation's earlier messages, then holds the lock until the block ends. Rasa
+        gives no lifetime: the store's own (not Rasa's ``LOCK_LIFETIME``, read once when Rasa loads)."""
+        lock_lifetime = lock_lifetime or self.lock_lifetime
         ticket = await self.take_ticket(conversation_id, lock_lifetime)
         if ticket is None:
             async with self._local_lock(conversation_id):

@@ -29,7 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.settings import get_settings
-from bot.text import clean_message, has_words
+from bot.vietnamese import clean_message, has_words
 
 logger = logging.getLogger(__name__)
 

@@ -74,9 +74,23 @@ def _store_class() -> type:
     from rasa.shared.core.trackers import DialogueStateTracker
 
     class SettingsTrackerStore(SQLTrackerStore):
-        """``SQLTrackerStore`` on the database named by the project's settings."""
+        """``SQLTrackerStore`` on the database named by the project's settings. It takes no options in
+        endpoints.yml: the database is ``TRACKER_DATABASE_URL`` alone, because the gateways and the web app
+        count and erase a person's history there too (a second URL would erase from the wrong database)."""
 
-        def __init__(self, domain: Domain | None = None, event_broker: EventBroker | None = None, **_: Any) -> None:
+        def __init__(
+            self,
+            domain: Domain | None = None,
+            host: str | None = None,
+            event_broker: EventBroker | None = None,
+            **options: Any,
+        ) -> None:
+            if host or options:
+                given = sorted([*options, *(["url"] if host else [])])
+                raise ValueError(
+                    f"tracker_store in endpoints.yml takes no options (got {', '.join(given)}): "
+                    "set TRACKER_DATABASE_URL"
+                )
             url = make_url(get_settings().tracker_database_url)
             ensure_sqlite_folder(url)
             super().__init__(

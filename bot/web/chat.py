@@ -15,8 +15,7 @@ import uuid
 import aiohttp
 from aiohttp import web
 
-from bot import replies as replies_text
-from bot import subscribers
+from bot import fixed_texts, subscribers
 from bot.metrics import timing
 from bot.publications.catalogue import by_id
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -61,14 +60,14 @@ async def chat_message(request: web.Request) -> web.Response:
     # One visitor gets a person's pace; one address (a whole harbour behind one mobile NAT) more.
     pace = request.app["visitors"].check(visitor), request.app["addresses"].check(request.remote or "")
     if pace != ("ok", "ok"):
-        return web.json_response({"replies": [{"text": replies_text.TOO_FAST}]}, status=429)
+        return web.json_response({"replies": [{"text": fixed_texts.TOO_FAST}]}, status=429)
     client: RasaClient = request.app["rasa"]
     message_id = uuid.uuid4().hex
     metadata = {"channel": "webchat", timing.RECEIVED_AT: received}
     try:
         replies = await client.send(sender_id("webchat", visitor), body.get("message", ""), metadata, message_id)
     except RasaUnavailable:
-        replies, message_id = [{"text": replies_text.TRY_AGAIN}], ""
+        replies, message_id = [{"text": fixed_texts.TRY_AGAIN}], ""
     for reply in replies:
         document = (reply.get("custom") or {}).get("document")
         if document:  # the browser gets a link; the path on the server is nobody's business

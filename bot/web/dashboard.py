@@ -20,7 +20,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.areas import areas
-from bot.broadcasts import service as broadcasts
+from bot.broadcasts import lifecycle as broadcasts
 from bot.csv_export import csv_text
 from bot.metrics.figures import Figures, Period, as_rows, reporting_period, side_by_side
 from bot.metrics.outcomes import OUTCOME_LABELS

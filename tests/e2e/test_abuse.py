@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.metrics.log import MAX_TEXT
-from bot.services import Service, service_env
+from bot.processes import Service, service_env
 from bot.settings import PROJECT_ROOT
 from bot.storage.models import Interaction
-from bot.text import clean_message
+from bot.vietnamese import clean_message
 from tests.standins.telegram import TelegramStandIn
 
 pytestmark = pytest.mark.e2e

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select, update
 
-from bot.services import Service, service_env
+from bot.processes import Service, service_env
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Broadcast, RefusedAttempt, Subscriber

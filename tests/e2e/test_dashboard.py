@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import update
 
-from bot.services import free_port, launched, web_service
+from bot.processes import free_port, launched, web_service
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import DashboardSession

@@ -24,8 +24,8 @@ import pytest
 from sqlalchemy import func, select
 
 from benchmarks.latency import load
-from bot import replies
-from bot.services import Service, Supervisor, free_port, gateway_services, supervised
+from bot import fixed_texts
+from bot.processes import Service, Supervisor, free_port, gateway_services, supervised
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Interaction
@@ -129,18 +129,18 @@ def test_a_rasa_replica_killed_under_load_loses_no_message(production):
     wait_restarted(replica, old)
     for question in QUESTIONS:  # the restarted replica serves its conversations again
         answer = production.ask(next(CHATS), question)
-        assert answer and replies.TRY_AGAIN not in answer
+        assert answer and fixed_texts.TRY_AGAIN not in answer
 
 
 def test_an_action_server_killed_mid_conversation_loses_no_message(production):
     chat = next(CHATS)
-    assert production.ask(chat, "/tailieu") == [replies.WHICH_PUBLICATION]  # needs the action server
+    assert production.ask(chat, "/tailieu") == [fixed_texts.WHICH_PUBLICATION]  # needs the action server
     server = production.service("actions-1")
     old = kill(server)
     for _ in range(4):  # HAProxy sends the action calls to the other server
-        assert production.ask(chat, "/tailieu") == [replies.WHICH_PUBLICATION]
+        assert production.ask(chat, "/tailieu") == [fixed_texts.WHICH_PUBLICATION]
     wait_restarted(server, old)
-    assert production.ask(chat, "/tailieu") == [replies.WHICH_PUBLICATION]
+    assert production.ask(chat, "/tailieu") == [fixed_texts.WHICH_PUBLICATION]
 
 
 def test_the_gateway_restarted_with_updates_pending_answers_all_of_them(production):
@@ -167,7 +167,7 @@ def test_redis_unavailable_for_a_while_costs_no_message(production):
     time.sleep(6)  # the lock store goes back to Redis when it answers again
     after = [production.ask(chat, q) for q in QUESTIONS]
     for answer in during + after:
-        assert answer and replies.TRY_AGAIN not in answer
+        assert answer and fixed_texts.TRY_AGAIN not in answer
     with open(production.log_dir / "rasa-1.log") as log_1, open(production.log_dir / "rasa-2.log") as log_2:
         logs = log_1.read() + log_2.read()
     assert "Redis lock store unreachable" in logs and "Redis lock store is back" in logs
@@ -190,7 +190,7 @@ def test_postgresql_restarted_loses_no_message_and_no_log_row(production):
     assert restart.wait(120) == 0
     after = [production.ask(chats[-1], q) for q in QUESTIONS]
     for answer in before + during + after:
-        assert answer and replies.TRY_AGAIN not in answer
+        assert answer and fixed_texts.TRY_AGAIN not in answer
     engine = make_engine(production.settings.database_url)
     refs = [pseudonym("telegram", str(chat)) for chat in chats]
     expected = len(before) + len(during) + len(after)

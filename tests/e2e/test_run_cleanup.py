@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import PORT_TAKEN_EXIT_CODE, free_port
+from bot.processes import PORT_TAKEN_EXIT_CODE, free_port
 from bot.settings import PROJECT_ROOT
 from tests.deployment import PRODUCTION, deployment_env
 

@@ -13,10 +13,10 @@ import httpx
 import pytest
 from sqlalchemy import select, text
 
-from bot import replies
+from bot import fixed_texts
 from bot.knowledge.base import knowledge
+from bot.processes import Service, service_env, wait_until_ready
 from bot.rescue import contacts_reply
-from bot.services import Service, service_env, wait_until_ready
 from bot.storage.models import PublicationSend, Subscriber
 from tests.standins.telegram import TelegramStandIn
 
@@ -72,7 +72,7 @@ def test_start_subscribes_with_area_and_topics_then_stop_unsubscribes(stack, tel
     assert ("Đồng ý nhận tin", "#consent:yes") in buttons(telegram, user)
 
     (ask_area,) = converse(telegram, user, 1, lambda: telegram.push_button(user, "#consent:yes"))
-    assert ask_area == replies.ASK_AREA
+    assert ask_area == fixed_texts.ASK_AREA
     assert ("Lý Sơn", "#area:ly_son") in buttons(telegram, user)
     converse(telegram, user, 1, lambda: telegram.push_button(user, "#area:ly_son"))
     converse(telegram, user, 1, lambda: telegram.push_button(user, "#topic:chuong_trinh"))  # untick one topic
@@ -85,7 +85,7 @@ def test_start_subscribes_with_area_and_topics_then_stop_unsubscribes(stack, tel
     assert person.consent_at is not None and "/xoadulieu" in person.consent_text
 
     (stopped,) = converse(telegram, user, 1, lambda: telegram.push_text(user, "/stop"))
-    assert stopped == replies.UNSUBSCRIBED
+    assert stopped == fixed_texts.UNSUBSCRIBED
     assert subscriber(stack, user).status == "unsubscribed"
 
 
@@ -94,7 +94,7 @@ def test_area_can_be_typed_with_an_old_name(stack, telegram):
     converse(telegram, user, 2, lambda: telegram.push_text(user, "/start"))
     converse(telegram, user, 1, lambda: telegram.push_button(user, "#consent:yes"))
     (topics,) = converse(telegram, user, 1, lambda: telegram.push_text(user, "Phổ Thạnh"))
-    assert topics == replies.ASK_TOPICS
+    assert topics == fixed_texts.ASK_TOPICS
     assert subscriber(stack, user).area == "sa_huynh"
 
 
@@ -135,7 +135,7 @@ def test_personal_data_can_be_seen_and_deleted(stack, telegram):
 
     converse(telegram, user, 1, lambda: telegram.push_text(user, "/xoadulieu"))
     (deleted,) = converse(telegram, user, 1, lambda: telegram.push_button(user, "#delete:yes"))
-    assert deleted == replies.DELETED
+    assert deleted == fixed_texts.DELETED
     assert subscriber(stack, user) is None
     tracker = stack.settings.tracker_database_url
     from bot.storage.db import make_engine
@@ -150,10 +150,10 @@ def test_personal_data_can_be_seen_and_deleted(stack, telegram):
 @pytest.mark.parametrize(
     ("push", "expected"),
     [
-        (lambda t, u: t.push_text(u, "/lenhkhongco"), replies.UNKNOWN_COMMAND),
-        (lambda t, u: t.push_photo(u), replies.NOT_UNDERSTOOD_KIND),
-        (lambda t, u: t.push_sticker(u), replies.NOT_UNDERSTOOD_KIND),
-        (lambda t, u: t.push_location(u, 15.38, 109.15), replies.LOCATION_RECEIVED),
+        (lambda t, u: t.push_text(u, "/lenhkhongco"), fixed_texts.UNKNOWN_COMMAND),
+        (lambda t, u: t.push_photo(u), fixed_texts.NOT_UNDERSTOOD_KIND),
+        (lambda t, u: t.push_sticker(u), fixed_texts.NOT_UNDERSTOOD_KIND),
+        (lambda t, u: t.push_location(u, 15.38, 109.15), fixed_texts.LOCATION_RECEIVED),
         (lambda t, u: t.push_text(u, "/lienhe"), contacts_reply()),
     ],
 )
@@ -182,7 +182,7 @@ def test_a_flooding_user_is_throttled_without_blocking_others(telegram):
     assert time.monotonic() - started < 10
     time.sleep(3)
     sent = telegram.texts_to(flooder)
-    assert replies.TOO_FAST in sent
+    assert fixed_texts.TOO_FAST in sent
     assert len(sent) <= 12  # a burst of 5, one warning, and what refills while it is answered
 
 
@@ -196,16 +196,16 @@ def test_the_gateway_says_try_again_while_the_action_server_is_down(stack, teleg
             time.sleep(0.1)
         # /tailieu is answered by a custom action, so it needs the action server
         (reply,) = converse(telegram, user, 1, lambda: telegram.push_text(user, "/tailieu"))
-        assert reply == replies.TRY_AGAIN
+        assert reply == fixed_texts.TRY_AGAIN
     finally:
         for service in actions:
             service.start(stack.log_dir)
         wait_until_ready(actions)
-    assert converse(telegram, user, 1, lambda: telegram.push_text(user, "/tailieu")) == [replies.WHICH_PUBLICATION]
+    assert converse(telegram, user, 1, lambda: telegram.push_text(user, "/tailieu")) == [fixed_texts.WHICH_PUBLICATION]
 
 
 def test_webhook_mode_checks_the_secret_token_on_every_request(stack):
-    from bot.services import free_port
+    from bot.processes import free_port
 
     standin = TelegramStandIn()
     api_url = standin.start()

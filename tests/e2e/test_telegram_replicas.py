@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from bot import replies
+from bot import fixed_texts
+from bot.processes import Service, service_env, stop_all
 from bot.rescue import contacts_reply
-from bot.services import Service, service_env, stop_all
 from tests.deployment import PRODUCTION
 from tests.standins.telegram import TelegramStandIn
 
@@ -34,8 +34,8 @@ UPDATE_IDS = itertools.count(random.randrange(1, 1 << 30))  # never ones an earl
 SECRET = "replicas-secret"
 # Each message gets exactly one reply; the first goes through Rasa and the action server, the next two
 # are the gateway's own (fast): on two gateways, they would overtake it.
-CONVERSATION = [("/tailieu", replies.WHICH_PUBLICATION), ("/lenhkhongco", replies.UNKNOWN_COMMAND),
-                ("/lienhe", contacts_reply()), ("/tailieu", replies.WHICH_PUBLICATION)]  # fmt: skip
+CONVERSATION = [("/tailieu", fixed_texts.WHICH_PUBLICATION), ("/lenhkhongco", fixed_texts.UNKNOWN_COMMAND),
+                ("/lienhe", contacts_reply()), ("/tailieu", fixed_texts.WHICH_PUBLICATION)]  # fmt: skip
 
 
 @dataclass
@@ -125,6 +125,6 @@ def test_an_update_sent_again_is_answered_once_whichever_gateway_gets_it(gateway
     for url in [gateways.webhook, *gateways.direct]:  # Telegram's retry, then a copy on each gateway
         gateways.post(url, update)
     time.sleep(3)
-    assert gateways.standin.texts_to(chat) == [replies.WHICH_PUBLICATION]
+    assert gateways.standin.texts_to(chat) == [fixed_texts.WHICH_PUBLICATION]
     gateways.post(gateways.webhook, gateways.update(chat, "/tailieu"))  # a new update is answered
     assert len(gateways.standin.wait_for(chat, 2)) == 2

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot import replies
+from bot import fixed_texts
 from bot.knowledge.base import knowledge
-from bot.services import free_port, wait_until_ready, web_service
+from bot.processes import free_port, wait_until_ready, web_service
 from bot.settings import load_settings
 from bot.storage.models import PlatformToken, ProcessedEvent, Subscriber
 from tests.standins.zalo import ZaloStandIn
@@ -67,13 +67,13 @@ def test_start_subscribes_with_area_and_topics_and_stop_unsubscribes(stack, zalo
     (area,) = say(zalo, user, "#consent:yes", 1)
     assert len(area.buttons) <= 5 and area.buttons[-1]["payload"] == "#area:other"
     (topics,) = say(zalo, user, "Phổ Thạnh", 1)  # an old commune name, typed
-    assert topics.text == replies.ASK_TOPICS and len(topics.buttons) == 5
+    assert topics.text == fixed_texts.ASK_TOPICS and len(topics.buttons) == 5
     (done,) = say(zalo, user, "#topics:done", 1)
     assert "Phường Sa Huỳnh" in done.text
     person = subscriber(stack, user)
     assert person.status == "active" and person.area == "sa_huynh" and person.consent_at is not None
     (stopped,) = say(zalo, user, "huy dang ky", 1)
-    assert stopped.text == replies.UNSUBSCRIBED and subscriber(stack, user).status == "unsubscribed"
+    assert stopped.text == fixed_texts.UNSUBSCRIBED and subscriber(stack, user).status == "unsubscribed"
 
 
 def test_asking_for_a_publication_uploads_and_sends_the_file(zalo):
@@ -138,7 +138,7 @@ def test_non_text_messages_get_a_polite_reply(zalo, kind):
     standin.post(
         webhook, standin.event(kind, user, attachments=[{"type": kind.split("_")[-1], "payload": {"url": "x"}}])
     )
-    assert standin.wait_for(user, 1)[0].text == replies.NOT_UNDERSTOOD_KIND
+    assert standin.wait_for(user, 1)[0].text == fixed_texts.NOT_UNDERSTOOD_KIND
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"event_name": "user_send_text"}'])
@@ -168,4 +168,4 @@ def test_personal_data_by_keyword(stack, zalo):
     assert user in data.text
     say(zalo, user, "xoa du lieu", 1)
     (deleted,) = say(zalo, user, "#delete:yes", 1)
-    assert deleted.text == replies.DELETED and subscriber(stack, user) is None
+    assert deleted.text == fixed_texts.DELETED and subscriber(stack, user) is None

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionSuggestTopics
 from actions.publications import ActionSendPublication
-from bot import replies
+from bot import fixed_texts
 from bot.publications.catalogue import catalogue
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "trackers"
@@ -55,6 +55,6 @@ async def test_a_button_choice_sends_exactly_that_publication():
 
 async def test_a_vague_request_lists_every_publication():
     (message,) = await run(ActionSendPublication(), "publication_vague")
-    assert message["text"] == replies.WHICH_PUBLICATION
+    assert message["text"] == fixed_texts.WHICH_PUBLICATION
     assert len(message["buttons"]) == len(catalogue())
     assert all(b["payload"].startswith("/request_publication{") for b in message["buttons"])

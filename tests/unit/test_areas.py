@@ -10,7 +10,7 @@ import pytest
 from bot import cli, subscribers
 from bot.areas import WHICH_AREA, AmbiguousArea, area_candidates, match_area
 from bot.channels.types import TELEGRAM
-from bot.gateways.core import Gateway, Incoming
+from bot.gateways.conversation import Gateway, Incoming
 
 
 @pytest.mark.parametrize(

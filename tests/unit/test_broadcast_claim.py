@@ -10,7 +10,7 @@ from contextlib import nullcontext
 import pytest
 from sqlalchemy import insert
 
-from bot.broadcasts import service
+from bot.broadcasts import lifecycle
 from bot.broadcasts.worker import claim
 from bot.settings import get_settings
 from bot.storage import db
@@ -29,7 +29,7 @@ def queue(request, tmp_path, monkeypatch) -> Iterator[None]:
         for cache in caches:
             cache.cache_clear()
         db.upgrade()
-        broadcast = service.create("Tin thử", created_by_channel="cli", created_by_user_id="test")
+        broadcast = lifecycle.create("Tin thử", created_by_channel="cli", created_by_user_id="test")
         queued = {"broadcast_id": broadcast.id, "channel": "telegram", "attempts": 0, "next_attempt_at": utcnow(),
                   "status": DeliveryStatus.QUEUED}  # fmt: skip
         rows = [{**queued, "channel_user_id": str(i), "user_ref": f"r{i}"} for i in range(100)]

@@ -7,7 +7,7 @@ import asyncio
 import uuid
 
 from bot.gateways.once import HandledOnce
-from bot.services import free_port
+from bot.processes import free_port
 from tests.deployment import REDIS
 
 

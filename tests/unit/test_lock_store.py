@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
+from bot.processes import free_port
 from bot.rasa.lock_store import SettingsLockStore
-from bot.services import free_port
 from tests.deployment import REDIS
 
 

@@ -12,7 +12,7 @@ import pytest
 from redis import Redis
 
 from bot.broadcasts.rate_limit import Pacer, SharedPacer, pacer
-from bot.services import free_port
+from bot.processes import free_port
 from tests.deployment import REDIS
 
 

@@ -10,7 +10,7 @@ from alembic import command
 from sqlalchemy import select, text
 
 from bot.channels.types import ZALO
-from bot.gateways.core import Gateway, Incoming
+from bot.gateways.conversation import Gateway, Incoming
 from bot.metrics import timing
 from bot.metrics.figures import Figures, Period
 from bot.storage import db

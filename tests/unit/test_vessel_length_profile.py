@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 
 from bot import subscribers
 from bot.channels.types import TELEGRAM
-from bot.gateways.core import ASK_LENGTH_RESPONSE, Gateway, Incoming
+from bot.gateways.conversation import ASK_LENGTH_RESPONSE, Gateway, Incoming
 from bot.gateways.throttle import FloodGuard
 from bot.nlu.lengths import stated_length
 from bot.rasa.nlu.vessel_length import VesselLengthReader

@@ -13,7 +13,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa.nlu.rule_component import RuleComponent
-from bot.text import looks_foreign
+from bot.vietnamese import looks_foreign
 
 OTHER_LANGUAGE_INTENT = "other_language"
 

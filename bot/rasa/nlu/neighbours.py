@@ -31,7 +31,7 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from bot.text import folded_terms
+from bot.vietnamese import folded_terms
 
 NEIGHBOURS_KEY = "neighbours"
 RELEVANCE_KEY = "relevance"

@@ -21,7 +21,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.text import Syllable, fold, syllables
+from bot.vietnamese import Syllable, fold, syllables
 
 SEGMENTATIONS = ("syllable", "words", "both")
 

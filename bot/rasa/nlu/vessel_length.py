@@ -24,7 +24,7 @@ from bot.nlu.danger import EMERGENCY_INTENT
 from bot.nlu.lengths import MAX_LENGTH, MIN_LENGTH, bare_number, vessel_lengths
 from bot.rasa.nlu.language import OTHER_LANGUAGE_INTENT
 from bot.rasa.nlu.rule_component import RuleComponent
-from bot.text import fold
+from bot.vietnamese import fold
 
 LENGTH_ENTITY = "vessel_length"
 NUMBER_ENTITY = "bare_number"
@@ -32,7 +32,7 @@ LENGTH_INTENT = "inform_vessel_length"
 FINE_INTENT = "ask_fine"
 UNKNOWN_INTENT = "length_unknown"
 EXTRACTOR = "VesselLengthReader"
-METADATA_KEY = "vessel_length"  # the subscriber's stored length (bot/gateways/core.py)
+METADATA_KEY = "vessel_length"  # the subscriber's stored length (bot/gateways/conversation.py)
 _FOLLOWUPS = (LENGTH_INTENT, FINE_INTENT, UNKNOWN_INTENT)
 # Words of a message that only points back to the conversation ("còn tàu 24 m thì sao?").
 _FILLER = set(

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from bot.text import clean_message, fold, folded_terms, has_words, looks_foreign, normalise_tone_placement
+from bot.vietnamese import clean_message, fold, folded_terms, has_words, looks_foreign, normalise_tone_placement
 
 
 def test_fold_removes_every_diacritic_and_d_bar():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import (
+from bot.processes import (
     PORT_TAKEN_EXIT_CODE,
     PortTaken,
     Service,
@@ -98,7 +98,7 @@ def test_children_get_sigterm_when_their_parent_dies(tmp_path: Path) -> None:
 def test_a_child_whose_parent_is_killed_ends_too(tmp_path: Path) -> None:
     """A parent started with the same code as `bot run` is SIGKILLed: its child does not stay behind."""
     parent_code = (
-        "import os, sys, time; from pathlib import Path; from bot.services import Service; "
+        "import os, sys, time; from pathlib import Path; from bot.processes import Service; "
         "s = Service('sleeper', [sys.executable, '-c', 'import time; time.sleep(600)'], dict(os.environ)); "
         f"s.start(Path({str(tmp_path)!r})); print(s.process.pid, flush=True); time.sleep(600)"
     )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import OperationalError
 
-from bot import replies, subscribers
+from bot import fixed_texts, subscribers
 from bot.areas import WHICH_AREA, Area, area_candidates, areas, by_key
 from bot.backoff import Backoff
 from bot.broadcasts import officers
@@ -36,7 +36,7 @@ from bot.rescue import contacts_reply
 from bot.sender_ids import sender_id
 from bot.settings import get_settings
 from bot.storage.models import Officer, Subscriber, SubscriberStatus
-from bot.text import fold
+from bot.vietnamese import fold
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class Gateway:
         """Everything one message from a person leads to, in order. Never raises."""
         verdict = self.flood.check(incoming.user_id)
         if verdict != "ok":
-            return [OutMessage(replies.TOO_FAST)] if verdict == "warn" else []
+            return [OutMessage(fixed_texts.TOO_FAST)] if verdict == "warn" else []
         async with self._locks.hold(incoming.user_id):  # one person's messages in order; others in parallel
             MESSAGE_ID.set(incoming.message_id)
             backoff = Backoff(get_settings().retry_seconds)
@@ -140,14 +140,14 @@ class Gateway:
                 except OperationalError as error:  # the database restarting: a few seconds, then try again
                     if backoff.exhausted():
                         logger.error("Gateway %s: database unavailable: %s", self.channel.name, error)
-                        return [OutMessage(replies.TRY_AGAIN)]
+                        return [OutMessage(fixed_texts.TRY_AGAIN)]
                     logger.warning(
                         "Gateway %s: database unavailable; retrying in %.1f s", self.channel.name, backoff.pause
                     )
                     await backoff.sleep()
                 except Exception:
                     logger.exception("Gateway %s failed on a message", self.channel.name)
-                    return [OutMessage(replies.TRY_AGAIN)]
+                    return [OutMessage(fixed_texts.TRY_AGAIN)]
 
     async def _handle(self, incoming: Incoming) -> list[OutMessage]:
         person = await asyncio.to_thread(subscribers.touch, self.channel.name, incoming.user_id, incoming.display_name)
@@ -159,17 +159,17 @@ class Gateway:
                 return await self._officer(officer, incoming, command)
             if incoming.kind != "photo":
                 await asyncio.to_thread(officers.record_refusal, self.channel.name, incoming.user_id, text[:64])
-                return [OutMessage(replies.OFFICERS_ONLY)]
+                return [OutMessage(fixed_texts.OFFICERS_ONLY)]
         if incoming.kind == "location":
-            return [OutMessage(replies.LOCATION_RECEIVED, self._area_buttons())]
+            return [OutMessage(fixed_texts.LOCATION_RECEIVED, self._area_buttons())]
         if incoming.kind != "text":
-            return [OutMessage(replies.NOT_UNDERSTOOD_KIND)]
+            return [OutMessage(fixed_texts.NOT_UNDERSTOOD_KIND)]
         if text.startswith("#"):
             return await self._button(person, text[1:])
         if command is not None:
             return await self._command(person, command[0])
         if text.startswith("/") and not ASSISTANT_PAYLOAD.match(text):
-            return [OutMessage(replies.UNKNOWN_COMMAND)]
+            return [OutMessage(fixed_texts.UNKNOWN_COMMAND)]
         draft = await self.composer.draft_of(incoming.user_id) if text else None
         if draft is not None and draft.compose_step in ("text", "areas"):
             return await self.composer.on_text(draft, text)
@@ -191,7 +191,7 @@ class Gateway:
             return await self.composer.on_button(officer, draft, incoming.text.strip()[4:])
         if draft is not None and incoming.kind == "photo" and draft.compose_step == "text":
             return await self.composer.on_photo(draft, incoming.photo_file_id or "", incoming.text)
-        return [OutMessage(replies.NOT_UNDERSTOOD_KIND)]
+        return [OutMessage(fixed_texts.NOT_UNDERSTOOD_KIND)]
 
     async def ask_assistant(self, person: Subscriber, text: str) -> list[OutMessage]:
         person = await self._learn_vessel_length(person, text)
@@ -207,7 +207,7 @@ class Gateway:
             answer = await self.rasa.send(sender, text, metadata, MESSAGE_ID.get())
         except RasaUnavailable as error:
             logger.warning("Assistant unavailable for a %s message: %s", self.channel.name, error)
-            return [OutMessage(replies.TRY_AGAIN)]
+            return [OutMessage(fixed_texts.TRY_AGAIN)]
         if waiting is not None:
             waiting.asked_assistant = True
         if person.status == SubscriberStatus.ACTIVE and any(r.get("response") == ASK_LENGTH_RESPONSE for r in answer):
@@ -245,16 +245,16 @@ class Gateway:
 
     async def _cmd_start(self, person: Subscriber) -> list[OutMessage]:
         consent = OutMessage(
-            replies.CONSENT.format(channel=self.channel.name.capitalize()),
-            (Button(replies.CONSENT_YES, "#consent:yes"), Button(replies.CONSENT_NO, "#consent:no")),
+            fixed_texts.CONSENT.format(channel=self.channel.name.capitalize()),
+            (Button(fixed_texts.CONSENT_YES, "#consent:yes"), Button(fixed_texts.CONSENT_NO, "#consent:no")),
         )
-        return [OutMessage(replies.WELCOME), consent]
+        return [OutMessage(fixed_texts.WELCOME), consent]
 
     async def _cmd_stop(self, person: Subscriber) -> list[OutMessage]:
         if person.status != SubscriberStatus.ACTIVE:
-            return [OutMessage(replies.NOT_SUBSCRIBED)]
+            return [OutMessage(fixed_texts.NOT_SUBSCRIBED)]
         await asyncio.to_thread(subscribers.withdraw, person)
-        return [OutMessage(replies.UNSUBSCRIBED, (Button(replies.RESUBSCRIBE, "#resubscribe"),))]
+        return [OutMessage(fixed_texts.UNSUBSCRIBED, (Button(fixed_texts.RESUBSCRIBE, "#resubscribe"),))]
 
     async def _cmd_lienhe(self, person: Subscriber) -> list[OutMessage]:
         return [OutMessage(contacts_reply())]
@@ -263,9 +263,9 @@ class Gateway:
         data = await asyncio.to_thread(subscribers.personal_data, person)
         s = data.subscriber
         area = by_key(s.area)
-        text = replies.MY_DATA.format(
+        text = fixed_texts.MY_DATA.format(
             channel=s.channel.capitalize(), user_id=s.channel_user_id, name=s.display_name or "–",
-            status=replies.STATUS_NAMES.get(s.status, s.status), area=area.name if area else "–",
+            status=fixed_texts.STATUS_NAMES.get(s.status, s.status), area=area.name if area else "–",
             vessel_length=subscribers.metres(s.vessel_length),
             topics=", ".join(subscribers.TOPICS[t] for t in s.topic_list) or "–",
             consent_at=subscribers.local_time(s.consent_at), consent_text=s.consent_text or "–",
@@ -276,25 +276,25 @@ class Gateway:
         return [OutMessage(text)]
 
     async def _cmd_xoadulieu(self, person: Subscriber) -> list[OutMessage]:
-        buttons = (Button(replies.DELETE_YES, "#delete:yes"), Button(replies.DELETE_NO, "#delete:no"))
-        return [OutMessage(replies.CONFIRM_DELETE, buttons)]
+        buttons = (Button(fixed_texts.DELETE_YES, "#delete:yes"), Button(fixed_texts.DELETE_NO, "#delete:no"))
+        return [OutMessage(fixed_texts.CONFIRM_DELETE, buttons)]
 
     # ---- buttons of the gateway ------------------------------------------------------------------
 
     async def _button(self, person: Subscriber, payload: str) -> list[OutMessage]:
         name, _, value = payload.partition(":")
         if name == "consent" and value == "yes":
-            wording = replies.CONSENT.format(channel=self.channel.name.capitalize())
+            wording = fixed_texts.CONSENT.format(channel=self.channel.name.capitalize())
             person = await asyncio.to_thread(subscribers.give_consent, person, wording)
             person = await asyncio.to_thread(subscribers.set_awaiting, person, subscribers.AWAITING_AREA)
-            return [OutMessage(replies.ASK_AREA, self._area_buttons())]
+            return [OutMessage(fixed_texts.ASK_AREA, self._area_buttons())]
         if name == "consent":
-            return [OutMessage(replies.NO_CONSENT)]
+            return [OutMessage(fixed_texts.NO_CONSENT)]
         if name == "resubscribe":
             return await self._cmd_start(person)
         if name == "area" and value == "other":
             await asyncio.to_thread(subscribers.set_awaiting, person, subscribers.AWAITING_AREA)
-            return [OutMessage(replies.ASK_AREA_TYPED)]
+            return [OutMessage(fixed_texts.ASK_AREA_TYPED)]
         if name == "area" and by_key(value) is not None:
             person = await asyncio.to_thread(subscribers.set_area, person, value)
             return [self._topics_message(person)]
@@ -305,21 +305,24 @@ class Gateway:
             return [self._subscribed_message(person)]
         if name == "delete" and value == "yes":
             await asyncio.to_thread(subscribers.delete_personal_data, person)
-            return [OutMessage(replies.DELETED)]
+            return [OutMessage(fixed_texts.DELETED)]
         if name == "delete":
-            return [OutMessage(replies.NOT_DELETED)]
-        return [OutMessage(replies.UNKNOWN_COMMAND)]
+            return [OutMessage(fixed_texts.NOT_DELETED)]
+        return [OutMessage(fixed_texts.UNKNOWN_COMMAND)]
 
     def _area_buttons(self) -> tuple[Button, ...]:
         if self.channel.max_buttons >= len(areas()) + 1:
             chosen = list(areas())
         else:
             chosen = [a for key in FEATURED_AREAS if (a := by_key(key))][: self.channel.max_buttons - 1]
-        return (*(Button(a.short_name, f"#area:{a.key}") for a in chosen), Button(replies.OTHER_AREA, "#area:other"))
+        return (
+            *(Button(a.short_name, f"#area:{a.key}") for a in chosen),
+            Button(fixed_texts.OTHER_AREA, "#area:other"),
+        )
 
     def _which_area(self, candidates: tuple[Area, ...]) -> OutMessage:
         buttons = (Button(a.name, f"#area:{a.key}") for a in candidates[: self.channel.max_buttons - 1])
-        return OutMessage(WHICH_AREA, (*buttons, Button(replies.OTHER_AREA, "#area:other")))
+        return OutMessage(WHICH_AREA, (*buttons, Button(fixed_texts.OTHER_AREA, "#area:other")))
 
     def _topics_message(self, person: Subscriber) -> OutMessage:
         chosen = set(person.topic_list)
@@ -327,16 +330,16 @@ class Gateway:
             Button(("✓ " if key in chosen else "") + title, f"#topic:{key}")
             for key, title in subscribers.TOPICS.items()
         )
-        return OutMessage(replies.ASK_TOPICS, (*buttons, Button(replies.TOPICS_DONE, "#topics:done")))
+        return OutMessage(fixed_texts.ASK_TOPICS, (*buttons, Button(fixed_texts.TOPICS_DONE, "#topics:done")))
 
     def _subscribed_message(self, person: Subscriber) -> OutMessage:
         if person.status != SubscriberStatus.ACTIVE:
-            return OutMessage(replies.NOT_SUBSCRIBED)
+            return OutMessage(fixed_texts.NOT_SUBSCRIBED)
         if not person.topic_list:
-            return dataclasses.replace(self._topics_message(person), text=replies.NO_TOPIC_CHOSEN)
+            return dataclasses.replace(self._topics_message(person), text=fixed_texts.NO_TOPIC_CHOSEN)
         area = by_key(person.area)
         return OutMessage(
-            replies.SUBSCRIBED.format(
+            fixed_texts.SUBSCRIBED.format(
                 area=area.name if area else "chưa chọn",
                 topics=", ".join(subscribers.TOPICS[t] for t in person.topic_list),
             )
