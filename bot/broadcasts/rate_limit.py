@@ -17,17 +17,15 @@ after a few seconds, as the lock store does (bot/rasa/lock_store.py).
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 
 from aiolimiter import AsyncLimiter
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
-from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
+from bot.storage.redis_outage import UNAVAILABLE, RedisOutage
+
 KEY_PREFIX = "trolybiendao:rate:"
-RETRY_REDIS_AFTER_SECONDS = 5.0
 
 # KEYS: the account's next free slot (ms of Redis's clock, as text). ARGV: the interval between two
 # sends in ms. Returns how long the caller waits for its slot, in ms (as text: Lua numbers would be
@@ -85,7 +83,7 @@ class SharedPacer(Pacer):
         self._pause = self.redis.register_script(PAUSE)
         self._interval_ms = 1000 / per_second
         self._turn = asyncio.Lock()  # one slot reserved at a time by this process
-        self._redis_down_since: float | None = None
+        self._outage = RedisOutage(f"Redis (shared rate of {key})", "pacing alone")
 
     async def pause(self, seconds: float) -> None:
         await super().pause(seconds)
@@ -103,21 +101,8 @@ class SharedPacer(Pacer):
 
     async def _redis(self, script: AsyncScript, milliseconds: float) -> bytes | int | None:
         """Runs a script on the key; None while Redis is not answering (tried again after a few seconds)."""
-        down = self._redis_down_since
-        if down is not None and time.monotonic() - down < RETRY_REDIS_AFTER_SECONDS:
-            return None
-        try:
-            result = await script(keys=[self.key], args=[f"{milliseconds:.3f}"])
-        except (RedisError, OSError) as error:
-            if down is None:
-                logger.warning("Redis unreachable for the shared rate of %s (%s): pacing alone meanwhile", self.key,
-                               error)  # fmt: skip
-            self._redis_down_since = time.monotonic()
-            return None
-        if down is not None:
-            logger.warning("Redis is back: the rate of %s is shared again", self.key)
-            self._redis_down_since = None
-        return result
+        result = await self._outage.call(lambda: script(keys=[self.key], args=[f"{milliseconds:.3f}"]))
+        return None if result is UNAVAILABLE else result
 
     async def close(self) -> None:
         await self.redis.close()

@@ -12,17 +12,14 @@ without it (``bot run``'s one gateway), or while Redis is not answering, in the 
 from __future__ import annotations
 
 import asyncio
-import logging
-import time
 from collections import OrderedDict
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
+from bot.storage.redis_outage import UNAVAILABLE, RedisOutage
+
 KEEP_SECONDS = 24 * 3600  # Telegram gives up on an update well within a day
 REMEMBERED = 10_000
-RETRY_REDIS_AFTER_SECONDS = 5.0
 
 
 class HandledOnce:
@@ -30,7 +27,7 @@ class HandledOnce:
         self.key_prefix = key_prefix
         self.redis = Redis.from_url(redis_url, socket_timeout=2.0, socket_connect_timeout=2.0) if redis_url else None
         self._taken: OrderedDict[str, None] = OrderedDict()
-        self._redis_down_since: float | None = None
+        self._outage = RedisOutage("Redis (Telegram updates already handled)", "this process only")
         # One update at a time, first come first served: updates go on to be handled in the order they came,
         # so a chat's messages reach the gateway's per-person lock in order.
         self._turn = asyncio.Lock()
@@ -46,17 +43,8 @@ class HandledOnce:
             return await self._take_shared(key)
 
     async def _take_shared(self, key: str) -> bool:
-        down = self._redis_down_since
-        if self.redis is None or (down is not None and time.monotonic() - down < RETRY_REDIS_AFTER_SECONDS):
+        if self.redis is None:
             return True
-        try:
-            taken = await self.redis.set(self.key_prefix + key, 1, nx=True, ex=KEEP_SECONDS)
-        except (RedisError, OSError) as error:
-            if down is None:
-                logger.warning("Redis unreachable for the updates already handled (%s): this process only", error)
-            self._redis_down_since = time.monotonic()
-            return True
-        if down is not None:
-            logger.warning("Redis is back: the updates already handled are shared again")
-            self._redis_down_since = None
-        return bool(taken)
+        redis = self.redis
+        taken = await self._outage.call(lambda: redis.set(self.key_prefix + key, 1, nx=True, ex=KEEP_SECONDS))
+        return taken is UNAVAILABLE or bool(taken)

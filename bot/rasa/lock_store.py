@@ -19,8 +19,6 @@ until the request timed out).
 from __future__ import annotations
 
 import asyncio
-import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -30,12 +28,10 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import EndpointConfig
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from bot.settings import get_settings
+from bot.storage.redis_outage import UNAVAILABLE, RedisOutage
 
-logger = logging.getLogger(__name__)
-RETRY_REDIS_AFTER_SECONDS = 5.0
 WAIT_POLL_SECONDS = 0.05
 KEY_PREFIX = "trolybiendao:lock:"
 
@@ -90,7 +86,7 @@ class SettingsLockStore(LockStore):
         self.redis = Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0) if url else None
         self._take_turn = self.redis.register_script(TAKE_TURN) if self.redis else None
         self._give_back = self.redis.register_script(GIVE_BACK) if self.redis else None
-        self._redis_down_since: float | None = None
+        self._outage = RedisOutage("Redis lock store", "using local locks")
         self._local: dict[str, _LocalLock] = {}
 
     @asynccontextmanager
@@ -133,21 +129,9 @@ class SettingsLockStore(LockStore):
         (then it is tried again after a few seconds)."""
         if script is None:
             return None
-        down = self._redis_down_since
-        if down is not None and time.monotonic() - down < RETRY_REDIS_AFTER_SECONDS:
-            return None
         key = KEY_PREFIX + conversation_id
-        try:
-            result = await script(keys=[key, key + ":next"], args=args)
-        except (RedisError, OSError) as error:
-            if down is None:
-                logger.warning("Redis lock store unreachable (%s): using local locks meanwhile", error)
-            self._redis_down_since = time.monotonic()
-            return None
-        if down is not None:
-            logger.warning("Redis lock store is back")
-            self._redis_down_since = None
-        return result
+        result = await self._outage.call(lambda: script(keys=[key, key + ":next"], args=args))
+        return None if result is UNAVAILABLE else result
 
     @asynccontextmanager
     async def _local_lock(self, conversation_id: str) -> AsyncIterator[None]:
