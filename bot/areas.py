@@ -95,3 +95,19 @@ def match_area(text: str) -> Area | None:
     if len(candidates) > 1:
         raise AmbiguousArea(text, candidates)
     return candidates[0] if candidates else None
+
+
+class UnknownArea(ValueError):
+    """A name that is no area of data/areas.yml."""
+
+
+def resolve(names: list[str]) -> list[str]:
+    """Area keys from keys or names (old names too), as staff type them on the command line or dashboard.
+    Raises ``UnknownArea`` or ``AmbiguousArea`` (a shared name: say which)."""
+    keys = []
+    for name in names:
+        area = by_key(name) or match_area(name)
+        if area is None:
+            raise UnknownArea(f"không biết khu vực {name!r}")
+        keys.append(area.key)
+    return list(dict.fromkeys(keys))

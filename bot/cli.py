@@ -6,10 +6,14 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot import log_setup
 from bot.roles import ROLES, Role
 from bot.settings import get_settings
+
+if TYPE_CHECKING:
+    from bot.tickets.store import Actor
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -113,8 +117,9 @@ def cmd_officer(args: argparse.Namespace) -> int:
     try:
         if args.action == "add":
             role = Role.ADMIN if args.admin else Role.OFFICER
-            officer = officers.add(args.who, name=args.name, role=role.value)
-            print(f"{officer.role} {officer.channel}:{officer.channel_user_id} ({officer.name or 'no name'}) added")
+            officer = officers.add(args.who, name=args.name, role=role.value, areas=args.area, post=args.post)
+            print(f"{officer.role} {officer.channel}:{officer.channel_user_id} ({officer.name or 'no name'}) "
+                  f"saved; areas: {officer.areas or 'all'}; post: {officer.post or '-'}")  # fmt: skip
         elif args.action == "remove":
             if not officers.remove(args.who):
                 print(f"{args.who} is not an officer", file=sys.stderr)
@@ -122,11 +127,56 @@ def cmd_officer(args: argparse.Namespace) -> int:
             print(f"{args.who} removed")
         else:
             for officer in officers.all_officers():
-                print(f"{officer.channel}:{officer.channel_user_id}\t{officer.role}\t{officer.name or ''}")
+                print(f"{officer.channel}:{officer.channel_user_id}\t{officer.role}\t{officer.name or ''}\t"
+                      f"{officer.areas or 'all areas'}\t{officer.post or ''}")  # fmt: skip
     except officers.OfficerError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def cmd_ticket(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.areas import AmbiguousArea, UnknownArea, resolve
+    from bot.broadcasts import officers
+    from bot.tickets import store
+
+    try:
+        if args.action == "list":
+            area = resolve([args.area])[0] if args.area else None
+            tickets = store.listing(_cli_actor(), status=args.status, area=area)
+            if args.json:
+                print(json.dumps([store.as_dict(t) for t in tickets], ensure_ascii=False, indent=1))
+            for ticket in [] if args.json else tickets:
+                print(f"{ticket.id}\t{ticket.status}\t{ticket.area or '-'}\t{ticket.channel}\t{ticket.question[:80]}")
+            return 0
+        actor = _cli_actor()
+        if args.as_officer:
+            channel, user_id = officers.parse_spec(args.as_officer)
+            officer = officers.find(channel, user_id)
+            if officer is None:
+                print(f"Error: {args.as_officer} is not an officer (bot officer add ...)", file=sys.stderr)
+                return 2
+            actor = store.officer_actor(officer)
+        if args.action == "answer" and not args.text.strip():
+            print("Error: --text is empty: write the answer the person will read", file=sys.stderr)
+            return 2
+        result = store.answer(args.id, actor, args.text) if args.action == "answer" else store.close(args.id, actor)
+    except (officers.OfficerError, store.TicketError, UnknownArea, AmbiguousArea) as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    if not result.ok:
+        print(f"Error: {result.message}", file=sys.stderr)
+        return 1
+    print(f"Ticket {args.id}: {'answered' if args.action == 'answer' else 'closed'}")
+    return 0
+
+
+def _cli_actor() -> Actor:
+    from bot.tickets.store import Actor
+
+    return Actor(f"cli:{_operator()}", _operator(), overrides=True)
 
 
 def cmd_broadcast(args: argparse.Namespace) -> int:
@@ -315,6 +365,21 @@ def build_parser() -> argparse.ArgumentParser:
     officer.add_argument("who", nargs="?", help="telegram:<user id> or zalo:<user id>")
     officer.add_argument("--name", help="the officer's name, for reports")
     officer.add_argument("--admin", action="store_true", help="an admin (sees and cancels every broadcast)")
+    officer.add_argument("--area", action="append", help="an area whose tickets they get (repeatable; none: all)")
+    officer.add_argument("--post", help='their border post, named in their answers: "Đồn Biên phòng Lý Sơn"')
+    ticket = add("ticket", cmd_ticket, "Questions passed on to officers: list, answer, close.")
+    ticket_actions = ticket.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = ticket_actions.add_parser("list", help="tickets, newest first")
+    listing.add_argument("--status", choices=["open", "taken", "waiting", "answered", "closed"])
+    listing.add_argument("--area", help="area key or name")
+    listing.add_argument("--json", action="store_true", help="a JSON list")
+    answer = ticket_actions.add_parser("answer", help="answer a ticket: the person gets it on their channel")
+    answer.add_argument("id", type=int)
+    answer.add_argument("--text", required=True)
+    answer.add_argument("--as", dest="as_officer", help="answer as this officer: telegram:<id> or zalo:<id>")
+    close = ticket_actions.add_parser("close", help="close a ticket without answering it")
+    close.add_argument("id", type=int)
+    close.add_argument("--as", dest="as_officer", help="close as this officer: telegram:<id> or zalo:<id>")
     broadcast = add("broadcast", cmd_broadcast, "Send, inspect or cancel a broadcast to subscribers.")
     actions = broadcast.add_subparsers(dest="action", required=True, metavar="ACTION")
     send = actions.add_parser("send", help="queue a broadcast; prints its id as the last word")

@@ -54,6 +54,7 @@ MY_DATA = (
     "- Lần đầu nhắn: {created_at}; lần cuối: {last_seen_at}\n"
     "- Số tài liệu đã nhận: {publications}\n"
     "- Số câu hỏi lưu trong lịch sử hỏi đáp: {messages}\n"
+    "- Câu hỏi đã gửi cán bộ biên phòng: {tickets}\n"
     "Xóa toàn bộ dữ liệu: gõ /xoadulieu."
 )
 STATUS_NAMES = {
@@ -63,7 +64,8 @@ STATUS_NAMES = {
     "blocked": "đã chặn bot",
 }
 CONFIRM_DELETE = (
-    "Bà con chắc chắn muốn xóa toàn bộ dữ liệu của mình (đăng ký nhận tin, mã tài khoản, lịch sử hỏi đáp)? "
+    "Bà con chắc chắn muốn xóa toàn bộ dữ liệu của mình (đăng ký nhận tin, mã tài khoản, lịch sử hỏi đáp, "
+    "câu hỏi đã gửi cán bộ)? "
     "Không thể khôi phục. Số liệu thống kê chung (không gắn với bà con) vẫn được giữ."
 )
 DELETE_YES = "Xóa dữ liệu"
@@ -76,7 +78,84 @@ NOT_UNDERSTOOD_KIND = (
     "Khẩn cấp: gọi ngay 112."
 )
 LOCATION_RECEIVED = "Cảm ơn bà con đã gửi vị trí. Tôi chưa đọc được vị trí; bà con chọn khu vực bên dưới nhé."
-UNKNOWN_COMMAND = "Tôi không hiểu lệnh này. Các lệnh: /start, /help, /tailieu, /lienhe, /dulieu, /xoadulieu, /stop."
+UNKNOWN_COMMAND = (
+    "Tôi không hiểu lệnh này. Các lệnh: /start, /help, /tailieu, /lienhe, /hoicanbo, /dulieu, /xoadulieu, /stop."
+)
 TOO_FAST = "Bà con gửi nhanh quá, chờ một chút rồi gửi tiếp nhé."
 
 OFFICERS_ONLY = "Xin lỗi, lệnh này chỉ dành cho cán bộ được cấp quyền gửi tin."
+
+# ---- questions passed on to officers (bot/tickets/) ------------------------------------------------
+
+# Shown once, before a person's first question is passed on, and stored with the ticket.
+TICKET_CONSENT = (
+    "Bà con có muốn gửi câu hỏi cho cán bộ biên phòng phụ trách {area} không? "
+    "Cán bộ sẽ thấy: câu hỏi, tên hiển thị {channel} và khu vực của bà con; cán bộ trả lời ngay trong cuộc trò "
+    "chuyện này. Bà con xem câu hỏi đã gửi bằng /dulieu, xóa bằng /xoadulieu."
+)
+TICKET_OFFER = "Bà con có muốn gửi câu hỏi này cho cán bộ biên phòng phụ trách {area} không?"
+TICKET_WHICH_AREA = " Bà con ở đâu? Bấm khu vực để gửi."
+TICKET_SEND = "Gửi cán bộ"
+TICKET_SEND_ANY_AREA = "Nơi khác, không rõ"
+TICKET_DONT_SEND = "Không gửi"
+TICKET_ASK_QUESTION = (
+    "Bà con gõ câu hỏi muốn gửi cán bộ biên phòng (một tin nhắn, ghi rõ tàu, nơi, việc gì). "
+    "Việc khẩn cấp trên biển: gọi ngay 112, đừng chờ trả lời."
+)
+TICKET_SENT = (
+    "Đã gửi câu hỏi số {id} tới cán bộ biên phòng phụ trách {area}. Khi cán bộ trả lời, tin nhắn sẽ đến ngay "
+    "đây. Việc gấp: gọi đồn biên phòng gần nhất hoặc 112."
+)
+TICKET_NOT_SENT = "Dạ, tôi không gửi. Bà con cứ hỏi câu khác, hoặc gọi đồn biên phòng gần nhất."
+TICKET_NO_DRAFT = "Câu hỏi này đã hết hạn gửi. Bà con gõ /hoicanbo rồi gõ lại câu hỏi nhé."
+TICKET_ALL_AREAS = "khu vực của bà con"
+TICKET_ONLY_CHAT = "Bà con nhắn qua Zalo hoặc Telegram của Trợ lý biển đảo để gửi câu hỏi cho cán bộ biên phòng."
+# The answer, to the person: marked as coming from the border post.
+TICKET_ANSWER = (
+    "Trả lời của {post} cho câu hỏi số {id} của bà con (“{question}”):\n\n{answer}\n\nHỏi thêm cán bộ: /hoicanbo"
+)
+BORDER_GUARD = "Bộ đội Biên phòng tỉnh Quảng Ngãi"
+TICKET_LIST_ITEM = "số {id} ({status}, {opened})"
+TICKET_STATUS_NAMES = {
+    "open": "đang chờ cán bộ",
+    "taken": "cán bộ đang trả lời",
+    "waiting": "đã trả lời, chờ gửi",
+    "answered": "đã trả lời",
+    "closed": "đã đóng",
+}
+
+# To officers.
+TICKET_NOTICE = "Câu hỏi số {id} — {area} — {channel}, {name}, lúc {at}:\n“{question}”\n{how}"
+TICKET_HOW_TELEGRAM = "Trả lời: bấm “Nhận trả lời” rồi gõ câu trả lời, hoặc trả lời (Reply) thẳng vào tin này."
+TICKET_HOW = "Trả lời: bấm “Nhận trả lời” rồi gõ câu trả lời, hoặc gõ /traloi {id} <câu trả lời>."
+TICKET_TAKE = "Nhận trả lời"
+TICKET_TAKEN_BY_YOU = (
+    "Đồng chí nhận câu hỏi số {id}. Gõ câu trả lời (một tin nhắn chữ) để gửi cho bà con; gõ /huy để thôi."
+)
+TICKET_TAKEN_NOTICE = "Câu hỏi số {id} đã có {who} nhận trả lời."
+TICKET_ANSWERED_NOTICE = "Câu hỏi số {id} đã được {who} trả lời."
+TICKET_ANSWER_SENT = "Đã gửi câu trả lời cho câu hỏi số {id}."
+TICKET_ANSWER_WAITING = (
+    "Câu trả lời cho câu hỏi số {id} chưa gửi được: người hỏi đã quá khung nhắn tin miễn phí của Zalo. "
+    "Câu trả lời sẽ tự gửi khi họ nhắn lại."
+)
+TICKET_ANSWER_DELIVERED_LATER = "Câu trả lời cho câu hỏi số {id} đã đến người hỏi."
+TICKET_ALREADY_TAKEN = "Câu hỏi số {id} đã có {who} nhận lúc {at}."
+TICKET_ALREADY_ANSWERED = "Câu hỏi số {id} đã được {who} trả lời lúc {at}."
+TICKET_ALREADY_CLOSED = "Câu hỏi số {id} đã đóng."
+TICKET_ANSWER_NOT_SENT = " Câu trả lời của đồng chí không được gửi."
+TICKET_NOT_YOUR_AREA = "Câu hỏi số {id} không thuộc khu vực của đồng chí."
+TICKET_UNKNOWN = "Không có câu hỏi số {id}."
+TICKET_EMPTY_ANSWER = "Câu trả lời phải là chữ và không để trống. Đồng chí gõ lại câu trả lời nhé."
+TICKET_ANSWER_TEXT_ONLY = (
+    "Câu trả lời chỉ gửi được bằng chữ (không gửi ảnh, tệp, nhãn dán). Đồng chí gõ lại bằng chữ nhé."
+)
+TICKET_OLD_REPLY = (
+    "Tin đồng chí trả lời không phải một câu hỏi đang chờ. Để trả lời, bấm “Nhận trả lời” dưới câu hỏi, "
+    "hoặc gõ /traloi <số> <câu trả lời>."
+)
+TICKET_CANCELLED = "Đã thôi trả lời câu hỏi số {id}; câu hỏi trở lại chờ cán bộ khác."
+TICKET_NOTHING_TO_CANCEL = "Đồng chí không đang trả lời câu hỏi nào."
+TICKET_ANSWER_USAGE = (
+    "Cách dùng: /traloi <số câu hỏi> <câu trả lời>, ví dụ: /traloi 12 Bà con mang giấy tờ tàu đến đồn."
+)

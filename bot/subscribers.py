@@ -196,6 +196,9 @@ def _anonymise(session: Session, channel: str, user_id: str, ref: str) -> None:
         .where(BroadcastDelivery.channel == channel, BroadcastDelivery.channel_user_id == user_id)
         .values(channel_user_id="", user_ref=unlinked)
     )
+    from bot.tickets.store import erase_person  # tickets import this module for pseudonyms
+
+    erase_person(session, channel, user_id, unlinked)
 
 
 def metres(length: float | None) -> str:

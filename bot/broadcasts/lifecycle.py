@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, insert, literal, or_, select, update
 
-from bot.areas import by_key, match_area
+from bot.areas import UnknownArea, resolve
 from bot.channels.types import CHANNELS
 from bot.publications.catalogue import by_id as publication_by_id
 from bot.storage import db
@@ -47,13 +47,10 @@ def parse_local_time(text: str) -> datetime:
 
 
 def resolve_areas(names: list[str]) -> list[str]:
-    keys = []
-    for name in names:
-        area = by_key(name) or match_area(name)
-        if area is None:
-            raise BroadcastError(f"không biết khu vực {name!r}")
-        keys.append(area.key)
-    return list(dict.fromkeys(keys))
+    try:
+        return resolve(names)
+    except UnknownArea as error:
+        raise BroadcastError(str(error)) from error
 
 
 def validate(text: str, publication_id: str | None, topics: list[str], channel: str | None) -> None:

@@ -1,4 +1,5 @@
-"""Who may broadcast: officers and admins, kept in the database and managed with `bot officer`."""
+"""Officers and admins: who may broadcast, and who answers the tickets of which areas. Kept in the database and
+managed with `bot officer`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from sqlalchemy import delete, select
 
+from bot.areas import AmbiguousArea, UnknownArea, resolve
 from bot.roles import OFFICER_ROLES, Role
 from bot.storage import db
 from bot.storage.models import Officer, RefusedAttempt
@@ -28,10 +30,22 @@ def parse_spec(spec: str) -> tuple[str, str]:
     return channel, user_id
 
 
-def add(spec: str, name: str | None = None, role: str = Role.OFFICER.value) -> Officer:
+def add(
+    spec: str,
+    name: str | None = None,
+    role: str = Role.OFFICER.value,
+    areas: list[str] | None = None,
+    post: str | None = None,
+) -> Officer:
+    """Add an officer, or change one: ``areas`` (keys or names; empty: every area) replace their areas when
+    given, as do ``name`` and ``post``."""
     channel, user_id = parse_spec(spec)
     if role not in OFFICER_ROLES:
         raise OfficerError(f"role must be one of {', '.join(OFFICER_ROLES)}")
+    try:
+        area_keys = resolve(areas) if areas is not None else None
+    except (UnknownArea, AmbiguousArea) as error:
+        raise OfficerError(str(error)) from error
     with db.session() as session, session.begin():
         officer = session.execute(
             select(Officer).where(Officer.channel == channel, Officer.channel_user_id == user_id)
@@ -39,7 +53,9 @@ def add(spec: str, name: str | None = None, role: str = Role.OFFICER.value) -> O
         if officer is None:
             officer = Officer(channel=channel, channel_user_id=user_id)
             session.add(officer)
-        officer.name, officer.role = name or officer.name, role
+        officer.name, officer.role, officer.post = name or officer.name, role, post or officer.post
+        if area_keys is not None:
+            officer.areas = ",".join(area_keys)
     return officer
 
 

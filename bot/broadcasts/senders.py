@@ -18,7 +18,7 @@ import httpx
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.broadcasts.rate_limit import pacer
-from bot.channels.render import split_text
+from bot.channels.render import Button, split_text
 from bot.channels.types import TELEGRAM, ZALO
 from bot.platforms import telegram as telegram_api
 from bot.platforms.zalo.client import OutsideWindow, RateLimited, Unreachable, ZaloClient, ZaloError
@@ -34,9 +34,7 @@ class Outcome:
     status: str  # sent | blocked | retry | failed | skipped
     retry_after: float = 0.0
     error: str = ""
-
-
-SENT = Outcome("sent")
+    message_id: str = ""  # the platform's id of the last message sent (an officer may reply to it)
 
 
 @dataclass(frozen=True)
@@ -44,6 +42,7 @@ class Content:
     text: str
     publication: Publication | None = None
     photo_file_id: str | None = None
+    buttons: tuple[Button, ...] = ()  # under the last text message
 
 
 class TelegramSender:
@@ -62,18 +61,21 @@ class TelegramSender:
                 rest = content.text[1024:]
             else:
                 rest = content.text
-            for i, piece in enumerate(split_text(rest, TELEGRAM.max_text_length) if rest else []):
+            message_id = ""
+            pieces = split_text(rest, TELEGRAM.max_text_length) if rest else []
+            for i, piece in enumerate(pieces):
                 if i or content.photo_file_id:
                     await asyncio.sleep(PER_CHAT_INTERVAL)
                 await self.pacer.wait()
-                await self.bot.send_message(chat, piece)
+                markup = telegram_api.keyboard(content.buttons) if i == len(pieces) - 1 else None
+                message_id = str((await self.bot.send_message(chat, piece, reply_markup=markup)).message_id)
             if content.publication is not None:
                 await asyncio.sleep(PER_CHAT_INTERVAL)
                 await self.pacer.wait()
                 with content.publication.path.open("rb") as file:
                     await self.bot.send_document(chat, file, filename=f"{content.publication.id}.pdf",
                                                  caption=content.publication.title)  # fmt: skip
-            return SENT
+            return Outcome("sent", message_id=message_id)
         except RetryAfter as error:
             seconds = float(error.retry_after if isinstance(error.retry_after, int | float) else 1)
             await self.pacer.pause(seconds)
@@ -99,15 +101,18 @@ class ZaloSender:
 
     async def send(self, user_id: str, content: Content) -> Outcome:
         try:
-            for i, piece in enumerate(split_text(content.text, ZALO.max_text_length)):
+            message_id = ""
+            pieces = split_text(content.text, ZALO.max_text_length)
+            for i, piece in enumerate(pieces):
                 if i:
                     await asyncio.sleep(PER_CHAT_INTERVAL)
                 await self.pacer.wait()
-                await self.client.send_text(user_id, piece)
+                buttons = content.buttons[: ZALO.max_buttons] if i == len(pieces) - 1 else ()
+                message_id = await self.client.send_text(user_id, piece, buttons)
             if content.publication is not None:
                 await self.pacer.wait()
                 await self.client.send_file(user_id, Path(content.publication.path))
-            return SENT
+            return Outcome("sent", message_id=message_id)
         except OutsideWindow as error:
             return Outcome("skipped", error=str(error)[:200])
         except Unreachable as error:

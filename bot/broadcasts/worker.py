@@ -23,6 +23,7 @@ import socket
 import uuid
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import TypeVar
 
 from sqlalchemy import exists, select, update
 
@@ -31,20 +32,24 @@ from bot.broadcasts.senders import Content, Outcome, TelegramSender, ZaloSender
 from bot.publications.catalogue import by_id as publication_by_id
 from bot.settings import Settings
 from bot.storage import db
-from bot.storage.models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus, utcnow
+from bot.storage.models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus, TicketMessage, utcnow
 from bot.subscribers import mark_blocked
+from bot.tickets import outbox
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+QUEUES = (BroadcastDelivery, TicketMessage)
+Queued = TypeVar("Queued", BroadcastDelivery, TicketMessage)
 Q = BroadcastDelivery
 
 
-def claim(worker_id: str, limit: int, now: datetime) -> list[BroadcastDelivery]:
+def claim(worker_id: str, limit: int, now: datetime, table: type[Queued] = BroadcastDelivery) -> list[Queued]:
+    """Claim up to ``limit`` due rows of a queue: broadcast deliveries, or messages about tickets."""
     token = f"{worker_id}:{uuid.uuid4().hex[:8]}"
     candidates = (
-        select(Q.id)
-        .where(Q.status == DeliveryStatus.QUEUED, Q.next_attempt_at <= now)
-        .order_by(Q.id)
+        select(table.id)
+        .where(table.status == DeliveryStatus.QUEUED, table.next_attempt_at <= now)
+        .order_by(table.id)
         .limit(limit)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite renders nothing and locks the database
         .cte("candidates")
@@ -53,34 +58,43 @@ def claim(worker_id: str, limit: int, now: datetime) -> list[BroadcastDelivery]:
     )
     with db.session() as session, session.begin():
         session.execute(
-            update(Q)
-            .where(Q.id.in_(select(candidates.c.id)), Q.status == DeliveryStatus.QUEUED)
+            update(table)
+            .where(table.id.in_(select(candidates.c.id)), table.status == DeliveryStatus.QUEUED)
             .values(status=DeliveryStatus.SENDING, claimed_by=token, claimed_at=now)
             .execution_options(synchronize_session=False)
         )
     with db.session() as session:
         return list(
-            session.execute(select(Q).where(Q.claimed_by == token, Q.status == DeliveryStatus.SENDING)).scalars()
+            session.execute(
+                select(table).where(table.claimed_by == token, table.status == DeliveryStatus.SENDING)
+            ).scalars()
         )
 
 
 def reclaim_stale(lease_seconds: float, now: datetime) -> int:
-    """Put back in the queue what a dead worker had claimed."""
+    """Put back in the queues what a dead worker had claimed."""
+    reclaimed, expired = 0, now - timedelta(seconds=lease_seconds)
     with db.session() as session, session.begin():
-        return session.execute(
-            update(Q)
-            .where(Q.status == DeliveryStatus.SENDING, Q.claimed_at < now - timedelta(seconds=lease_seconds))
-            .values(status=DeliveryStatus.QUEUED, claimed_by=None)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        for table in QUEUES:
+            reclaimed += session.execute(
+                update(table)
+                .where(table.status == DeliveryStatus.SENDING, table.claimed_at < expired)
+                .values(status=DeliveryStatus.QUEUED, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+    return reclaimed
 
 
-def record(delivery: BroadcastDelivery, outcome: Outcome) -> None:
+def record(row: BroadcastDelivery | TicketMessage, outcome: Outcome) -> None:
+    """What became of one send: sent, queued again (429, network) up to MAX_ATTEMPTS, or given up."""
     now = utcnow()
-    attempts = delivery.attempts + (0 if outcome.status == "retry" and outcome.retry_after else 1)
+    table = type(row)
+    attempts = row.attempts + (0 if outcome.status == "retry" and outcome.retry_after else 1)
     values: dict = {"attempts": attempts, "claimed_by": None, "error": outcome.error or None}
     if outcome.status == "sent":
         values.update(status=DeliveryStatus.SENT, sent_at=now)
+        if table is TicketMessage:
+            values.update(platform_message_id=outcome.message_id or None)
     elif outcome.status == "retry" and attempts < MAX_ATTEMPTS:
         delay = outcome.retry_after or 2**attempts
         values.update(status=DeliveryStatus.QUEUED, next_attempt_at=now + timedelta(seconds=delay))
@@ -89,10 +103,10 @@ def record(delivery: BroadcastDelivery, outcome: Outcome) -> None:
         values.update(status=status or DeliveryStatus.FAILED)
     with db.session() as session, session.begin():
         session.execute(
-            update(Q).where(Q.id == delivery.id).values(**values).execution_options(synchronize_session=False)
+            update(table).where(table.id == row.id).values(**values).execution_options(synchronize_session=False)
         )
     if outcome.status == "blocked":
-        mark_blocked(delivery.channel, delivery.channel_user_id)
+        mark_blocked(row.channel, row.channel_user_id)
 
 
 def finish_broadcasts() -> list[int]:
@@ -160,25 +174,35 @@ class Worker:
         now = utcnow()
         await asyncio.to_thread(reclaim_stale, self.settings.broadcast_lease_seconds, now)
         await asyncio.to_thread(lifecycle.start_due, now)
-        batch = await asyncio.to_thread(claim, self.worker_id, self.settings.broadcast_batch, now)
+        size = self.settings.broadcast_batch
+        about_tickets = await asyncio.to_thread(claim, self.worker_id, size, now, TicketMessage)
+        if about_tickets:  # first: a person or an officer is waiting for these
+            await asyncio.gather(*(self.deliver(m) for m in about_tickets))
+        batch = await asyncio.to_thread(claim, self.worker_id, size, now)
         if batch:
             await asyncio.gather(*(self.deliver(d) for d in batch))
         for broadcast_id in await asyncio.to_thread(finish_broadcasts):
             await self.notify_officer(broadcast_id)
-        return bool(batch)
+        return bool(batch or about_tickets)
 
-    async def deliver(self, delivery: BroadcastDelivery) -> None:
-        sender = self.senders.get(delivery.channel)
+    async def deliver(self, row: BroadcastDelivery | TicketMessage) -> None:
+        """Send one broadcast delivery or one message about a ticket, and record what happened."""
+        sender = self.senders.get(row.channel)
         if sender is None:
-            outcome = Outcome("failed", error=f"the {delivery.channel} gateway is not configured")
+            outcome = Outcome("failed", error=f"the {row.channel} gateway is not configured")
         else:
-            content = await asyncio.to_thread(content_of, delivery.broadcast_id)
+            if isinstance(row, TicketMessage):
+                content = outbox.content_of(row)
+            else:
+                content = await asyncio.to_thread(content_of, row.broadcast_id)
             try:
-                outcome = await sender.send(delivery.channel_user_id, content)
+                outcome = await sender.send(row.channel_user_id, content)
             except Exception as error:  # never lose the row: record and move on
-                logger.exception("Sending a broadcast failed unexpectedly")
+                logger.exception("Sending a %s failed unexpectedly", type(row).__name__)
                 outcome = Outcome("retry", error=f"unexpected: {error!r}"[:200])
-        await asyncio.to_thread(record, delivery, outcome)
+        await asyncio.to_thread(record, row, outcome)
+        if isinstance(row, TicketMessage):
+            await asyncio.to_thread(outbox.after_send, row, outcome)
 
     async def notify_officer(self, broadcast_id: int) -> None:
         report = await asyncio.to_thread(lifecycle.report, broadcast_id)

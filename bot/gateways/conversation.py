@@ -36,6 +36,8 @@ from bot.rescue import contacts_reply
 from bot.sender_ids import sender_id
 from bot.settings import get_settings
 from bot.storage.models import Officer, Subscriber, SubscriberStatus
+from bot.tickets import store as tickets
+from bot.tickets.desk import AWAITING_QUESTION, OfficerMessage, TicketDesk
 from bot.vietnamese import fold
 
 logger = logging.getLogger(__name__)
@@ -49,10 +51,11 @@ COMMANDS = {
     "lienhe": "lienhe", "lien he": "lienhe",
     "dulieu": "dulieu", "du lieu": "dulieu", "du lieu cua toi": "dulieu", "xem du lieu": "dulieu",
     "xoadulieu": "xoadulieu", "xoa du lieu": "xoadulieu",
-    "broadcast": "broadcast", "broadcasts": "broadcasts",
+    "hoicanbo": "hoicanbo", "hoi can bo": "hoicanbo", "gap can bo": "hoicanbo",
+    "broadcast": "broadcast", "broadcasts": "broadcasts", "traloi": "traloi", "huy": "huy",
 }  # fmt: skip
 # Commands for officers only (see `bot officer`); anyone else is refused and the attempt logged.
-OFFICER_COMMANDS = {"broadcast", "broadcasts"}
+OFFICER_COMMANDS = {"broadcast", "broadcasts", "traloi", "huy"}
 # Commands answered by the assistant itself, as intents.
 ASSISTANT_COMMANDS = {"help": "/help", "tailieu": "/request_publication"}
 # Button payloads that go to the assistant: knowledge answers and publications.
@@ -61,6 +64,10 @@ ASSISTANT_PAYLOAD = re.compile(r"^/(kb_[a-z0-9_]+|request_publication(\{.*\})?)$
 FEATURED_AREAS = ("ly_son", "sa_huynh", "binh_son", "dong_son")
 # The assistant's question "Tàu của bà con dài bao nhiêu mét?" (actions/context.py): a number answers it.
 ASK_LENGTH_RESPONSE = "utter_ask_vessel_length"
+# The assistant has no answer to a question in its field: the desk offers to pass it on to an officer.
+DONT_KNOW_RESPONSE = "utter_dont_know"
+# The person asks for a person ("cho tôi hỏi cán bộ"): the desk takes their question.
+ASK_OFFICER_RESPONSE = "utter_ask_officer"
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ class Incoming:
     kind: str = "text"  # text | photo | location | other (voice, sticker, file, contact...)
     photo_file_id: str | None = None
     message_id: str | None = None  # the platform's id: a retried message is answered once by Rasa
+    reply_to: str | None = None  # the platform's id of the message this one replies to (Telegram's Reply)
 
 
 def command_of(text: str) -> tuple[str, str] | None:
@@ -108,6 +116,7 @@ class Gateway:
         self.rasa = rasa
         self.flood = flood or FloodGuard()
         self.composer = Composer(channel)
+        self.desk = TicketDesk(channel)
         self._locks = PersonLocks()
         # Subscribers the assistant just asked their vessel's length (oldest first; at most MAX_ASKED kept).
         self._asked_length: dict[str, None] = {}
@@ -151,10 +160,21 @@ class Gateway:
 
     async def _handle(self, incoming: Incoming) -> list[OutMessage]:
         person = await asyncio.to_thread(subscribers.touch, self.channel.name, incoming.user_id, incoming.display_name)
+        if self.channel.free_reply_hours is not None:  # answers that waited for the person to write again
+            await asyncio.to_thread(tickets.release_waiting, self.channel.name, incoming.user_id)
         text = incoming.text.strip()
         command = command_of(text) if incoming.kind == "text" else None
-        if (command and command[0] in OFFICER_COMMANDS) or text.startswith("#bc:") or incoming.kind == "photo":
-            officer = await asyncio.to_thread(officers.find, self.channel.name, incoming.user_id)
+        officer = await asyncio.to_thread(officers.find, self.channel.name, incoming.user_id)
+        if officer is not None:
+            about_ticket = OfficerMessage(text, incoming.kind, command[0] if command else None,
+                                          command[1] if command else "", incoming.reply_to)  # fmt: skip
+            if (replies := await self.desk.officer_message(officer, about_ticket)) is not None:
+                return replies
+        if (
+            (command and command[0] in OFFICER_COMMANDS)
+            or text.startswith(("#bc:", "#ticket:take:"))
+            or (incoming.kind == "photo")
+        ):
             if officer is not None:
                 return await self._officer(officer, incoming, command)
             if incoming.kind != "photo":
@@ -166,6 +186,8 @@ class Gateway:
             return [OutMessage(fixed_texts.NOT_UNDERSTOOD_KIND)]
         if text.startswith("#"):
             return await self._button(person, text[1:])
+        if command is not None and command[0] == "hoicanbo":
+            return await self.desk.ask_for_person(person, command[1])
         if command is not None:
             return await self._command(person, command[0])
         if text.startswith("/") and not ASSISTANT_PAYLOAD.match(text):
@@ -173,6 +195,8 @@ class Gateway:
         draft = await self.composer.draft_of(incoming.user_id) if text else None
         if draft is not None and draft.compose_step in ("text", "areas"):
             return await self.composer.on_text(draft, text)
+        if person.awaiting == AWAITING_QUESTION and text:
+            return await self.desk.question_typed(person, text)
         if person.awaiting == subscribers.AWAITING_AREA and (candidates := area_candidates(text)):
             if len(candidates) > 1:  # a name several areas share: ask, never guess
                 return [self._which_area(candidates)]
@@ -221,8 +245,12 @@ class Gateway:
                 messages += await self._command(person, "start")
             elif action == "unsubscribe":
                 messages += await self._command(person, "stop")
+            elif reply.get("response") == ASK_OFFICER_RESPONSE:  # the text is for the web chat
+                messages += await self.desk.ask_for_person(person, "")
             else:
                 messages += render([reply], self.channel)
+        if any(r.get("response") == DONT_KNOW_RESPONSE for r in answer):
+            messages += await self.desk.offer(person, text)
         return messages
 
     async def _learn_vessel_length(self, person: Subscriber, text: str) -> Subscriber:
@@ -263,6 +291,7 @@ class Gateway:
         data = await asyncio.to_thread(subscribers.personal_data, person)
         s = data.subscriber
         area = by_key(s.area)
+        tickets_line = await asyncio.to_thread(self._tickets_line, s)
         text = fixed_texts.MY_DATA.format(
             channel=s.channel.capitalize(), user_id=s.channel_user_id, name=s.display_name or "–",
             status=fixed_texts.STATUS_NAMES.get(s.status, s.status), area=area.name if area else "–",
@@ -271,9 +300,20 @@ class Gateway:
             consent_at=subscribers.local_time(s.consent_at), consent_text=s.consent_text or "–",
             withdrawn_at=subscribers.local_time(s.withdrawn_at), created_at=subscribers.local_time(s.created_at),
             last_seen_at=subscribers.local_time(s.last_seen_at), publications=data.publications_received,
-            messages=data.conversation_messages,
+            messages=data.conversation_messages, tickets=tickets_line,
         )  # fmt: skip
         return [OutMessage(text)]
+
+    @staticmethod
+    def _tickets_line(person: Subscriber) -> str:
+        listed = [
+            fixed_texts.TICKET_LIST_ITEM.format(
+                id=t.id, status=fixed_texts.TICKET_STATUS_NAMES.get(t.status, t.status),
+                opened=subscribers.local_time(t.opened_at),
+            )
+            for t in tickets.for_person(person.channel, person.channel_user_id)
+        ]  # fmt: skip
+        return "; ".join(listed) or "không có"
 
     async def _cmd_xoadulieu(self, person: Subscriber) -> list[OutMessage]:
         buttons = (Button(fixed_texts.DELETE_YES, "#delete:yes"), Button(fixed_texts.DELETE_NO, "#delete:no"))
@@ -308,6 +348,8 @@ class Gateway:
             return [OutMessage(fixed_texts.DELETED)]
         if name == "delete":
             return [OutMessage(fixed_texts.NOT_DELETED)]
+        if name == "ticket":
+            return await self.desk.on_button(person, value)
         return [OutMessage(fixed_texts.UNKNOWN_COMMAND)]
 
     def _area_buttons(self) -> tuple[Button, ...]:

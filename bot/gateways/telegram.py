@@ -14,7 +14,7 @@ import logging
 import secrets
 from collections import OrderedDict
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommand, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -29,7 +29,7 @@ from telegram.ext import (
 )
 
 from bot import subscribers
-from bot.channels.render import Button, OutMessage
+from bot.channels.render import OutMessage
 from bot.channels.types import TELEGRAM
 from bot.gateways.conversation import Gateway, Incoming
 from bot.gateways.once import HandledOnce
@@ -44,6 +44,7 @@ COMMANDS = [
     ("help", "Hướng dẫn hỏi đáp"),
     ("tailieu", "Tài liệu, sổ tay"),
     ("lienhe", "Số điện thoại khẩn cấp, liên hệ"),
+    ("hoicanbo", "Gửi câu hỏi cho cán bộ biên phòng"),
     ("dulieu", "Xem dữ liệu của tôi"),
     ("xoadulieu", "Xóa dữ liệu của tôi"),
     ("stop", "Ngừng nhận tin"),
@@ -72,17 +73,6 @@ class CallbackPayloads:
         return self._long.get(data, "") if data.startswith("~") else data
 
 
-def keyboard(buttons: tuple[Button, ...], payloads: CallbackPayloads) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    per_row = 2 if all(len(b.title) <= 18 for b in buttons) else 1
-    rows = [
-        [InlineKeyboardButton(b.title, callback_data=payloads.encode(b.payload)) for b in buttons[i : i + per_row]]
-        for i in range(0, len(buttons), per_row)
-    ]
-    return InlineKeyboardMarkup(rows)
-
-
 class TelegramGateway:
     def __init__(self, gateway: Gateway, once: HandledOnce) -> None:
         self.gateway = gateway
@@ -99,7 +89,7 @@ class TelegramGateway:
         bot = context.bot
         try:
             for message in messages:
-                markup = keyboard(message.buttons, self.payloads)
+                markup = telegram_api.keyboard(message.buttons, self.payloads.encode)
                 if message.text:
                     await bot.send_message(chat_id, message.text, reply_markup=markup)
                 if message.document is not None:
@@ -128,7 +118,10 @@ class TelegramGateway:
             incoming = Incoming(str(user.id), message.text, user.full_name)
         else:
             incoming = Incoming(str(user.id), display_name=user.full_name, kind="other")
-        incoming = dataclasses.replace(incoming, message_id=f"telegram-{update.update_id}")
+        replied = message.reply_to_message
+        incoming = dataclasses.replace(
+            incoming, message_id=f"telegram-{update.update_id}", reply_to=str(replied.message_id) if replied else None
+        )
         chat_id = update.effective_chat.id
         await self.gateway.respond(incoming, lambda messages: self.deliver(chat_id, messages, context))
 

@@ -4,8 +4,11 @@ default, see ``bot/settings.py``; a self-hosted Bot API server or the tests' sta
 
 from __future__ import annotations
 
-from telegram import Bot
+from collections.abc import Callable
 
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.channels.render import Button
 from bot.settings import Settings
 
 
@@ -26,3 +29,16 @@ def bot_id(settings: Settings) -> str:
 
 def client(settings: Settings) -> Bot:
     return Bot(settings.telegram_bot_token, base_url=base_url(settings), base_file_url=base_file_url(settings))
+
+
+def keyboard(buttons: tuple[Button, ...], encode: Callable[[str], str] = str) -> InlineKeyboardMarkup | None:
+    """Buttons under a message, two to a row when their titles are short; ``encode`` shortens payloads
+    longer than Telegram's 64 bytes of callback data."""
+    if not buttons:
+        return None
+    per_row = 2 if all(len(b.title) <= 18 for b in buttons) else 1
+    rows = [
+        [InlineKeyboardButton(b.title, callback_data=encode(b.payload)) for b in buttons[i : i + per_row]]
+        for i in range(0, len(buttons), per_row)
+    ]
+    return InlineKeyboardMarkup(rows)

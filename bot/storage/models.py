@@ -50,6 +50,7 @@ class Subscriber(Base):
     withdrawn_at = Column(DateTime)
     awaiting = Column(String(16))  # what the bot asked and waits for (e.g. "area" typed as text)
     vessel_length = Column(Float)  # metres, as the person stated it; kept only while they consent
+    ticket_consent_at = Column(DateTime)  # agreed to pass questions to officers (asked once, bot/tickets/)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_seen_at = Column(DateTime, nullable=False, default=utcnow)
 
@@ -105,6 +106,9 @@ class Officer(Base):
     channel_user_id = Column(String(64), nullable=False)
     name = Column(String(128))
     role = Column(String(16), nullable=False, default=Role.OFFICER.value)  # one of bot.roles.OFFICER_ROLES
+    areas = Column(String(512), nullable=False, default="")  # comma-separated area keys; empty: every area
+    post = Column(String(128))  # the border post or office, named in answers and in the review's figures
+    answering_ticket_id = Column(Integer)  # took this ticket: their next text message answers it
     added_at = Column(DateTime, nullable=False, default=utcnow)
 
 
@@ -312,6 +316,7 @@ class DashboardUser(Base):
     username = Column(String(64), nullable=False, unique=True)
     password_hash = Column(String(256), nullable=False)
     role = Column(String(16), nullable=False)  # a bot.roles.Role
+    areas = Column(String(512), nullable=False, default="")  # tickets of these area keys only; empty: all
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_login_at = Column(DateTime)
 
@@ -341,3 +346,88 @@ class LoginFailure(Base):
     at = Column(DateTime, nullable=False, default=utcnow)
     username = Column(String(64), nullable=False)  # as typed: the account may not exist
     address = Column(String(64), nullable=False)
+
+
+class TicketStatus:
+    DRAFT = "draft"  # offered to the person, not sent: waits for their yes (never counted, never shown)
+    OPEN = "open"  # sent to the officers of its area
+    TAKEN = "taken"  # an officer said they will answer it
+    WAITING = "waiting"  # answered, but outside the person's free-messaging window: sent when they next write
+    ANSWERED = "answered"  # answered (and sent, or being sent, to the person): closed
+    CLOSED = "closed"  # closed without an answer
+
+
+class Ticket(Base):
+    """A question passed on to the officers of the person's area, with the person's consent (bot/tickets/).
+
+    Holds only what the person agreed to share: the question, their display name and area. The platform id
+    is kept to send the answer back and erased with the person's data (``/xoadulieu``)."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_status_area", "status", "area"),
+        Index("ix_tickets_person", "channel", "channel_user_id", "status"),
+        Index("ix_tickets_opened_at", "opened_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    status = Column(String(16), nullable=False, default=TicketStatus.DRAFT)
+    channel = Column(String(16), nullable=False)
+    channel_user_id = Column(String(64), nullable=False)
+    user_ref = Column(String(64), nullable=False)  # pseudonymous, for figures
+    display_name = Column(String(128))
+    area = Column(String(64))  # key of data/areas.yml; None: the person did not say
+    question = Column(Text, nullable=False)
+    consent_text = Column(Text)  # what the person was told before saying yes
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    opened_at = Column(DateTime)  # the person said yes: officers were told
+    taken_by = Column(String(96))  # "telegram:123", "dashboard:name", "cli:user"
+    taken_at = Column(DateTime)
+    answer = Column(Text)
+    answered_by = Column(String(96))
+    answered_by_name = Column(String(128))
+    answered_by_post = Column(String(128))
+    answered_at = Column(DateTime)
+    delivered_at = Column(DateTime)  # the answer reached the person's platform
+    closed_at = Column(DateTime)
+
+
+class TicketMessage(Base):
+    """A message about a ticket to an officer or to the person: the durable queue the broadcast workers also
+    send from (retried on 429 and network trouble, like broadcast deliveries)."""
+
+    __tablename__ = "ticket_messages"
+    __table_args__ = (
+        Index("ix_ticket_messages_queue", "status", "next_attempt_at", "id"),
+        Index("ix_ticket_messages_reply", "channel", "channel_user_id", "platform_message_id"),
+        Index("ix_ticket_messages_ticket", "ticket_id", "kind"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    kind = Column(String(16), nullable=False)  # notice | taken | answered | answer | waiting | delivered
+    channel = Column(String(16), nullable=False)
+    channel_user_id = Column(String(64), nullable=False)
+    text = Column(Text, nullable=False)
+    buttons = Column(Text, nullable=False, default="")  # "title\tpayload" lines
+    status = Column(String(16), nullable=False, default=DeliveryStatus.QUEUED)  # as broadcast deliveries
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False, default=utcnow)
+    claimed_by = Column(String(64))
+    claimed_at = Column(DateTime)
+    sent_at = Column(DateTime)
+    platform_message_id = Column(String(64))  # what the platform called it: an officer's reply points to it
+    error = Column(String(256))
+
+
+class TicketEvent(Base):
+    """Who saw or did what to a ticket, and when (opened, viewed, taken, answered, delivered, closed, erased)."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "at"),)
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, nullable=False)  # kept after the ticket's personal data is erased
+    at = Column(DateTime, nullable=False, default=utcnow)
+    actor = Column(String(96), nullable=False)
+    action = Column(String(16), nullable=False)

@@ -19,6 +19,7 @@ from bot.gateways.throttle import FloodGuard
 from bot.nlu.lengths import stated_length
 from bot.rasa.nlu.vessel_length import VesselLengthReader
 from bot.storage.db import alembic_config, make_engine, upgrade
+from tests.unit.fakes import Assistant
 
 ASK_LENGTH = {"text": "Tàu của bà con dài bao nhiêu mét?", "response": ASK_LENGTH_RESPONSE}
 ANSWER = {"text": "Tàu dưới 15 m không phải lắp VMS.", "response": "utter_kb_vms__0_15"}
@@ -92,21 +93,9 @@ def test_no_or_implausible_stored_length_adds_nothing(metadata):
 # ---- the gateway --------------------------------------------------------------------------------------
 
 
-class Assistant:
-    """A stand-in for Rasa: answers with the next scripted replies and keeps the metadata it was sent."""
-
-    def __init__(self) -> None:
-        self.script: list[list[dict]] = []
-        self.metadata: list[dict] = []
-
-    async def send(self, sender: str, text: str, metadata: dict, message_id: str | None = None) -> list[dict]:
-        self.metadata.append(metadata)
-        return self.script.pop(0) if self.script else [ANSWER]
-
-
 @pytest.fixture
 def gateway(app_database) -> Gateway:
-    return Gateway(TELEGRAM, Assistant(), FloodGuard(burst=100))  # type: ignore[arg-type]
+    return Gateway(TELEGRAM, Assistant([ANSWER]), FloodGuard(burst=100))  # type: ignore[arg-type]
 
 
 def say(gateway: Gateway, text: str, user: str = "42") -> list[str]:
