@@ -246,11 +246,13 @@ def _operator() -> str:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
+    from bot.areas import AmbiguousArea, UnknownArea, resolve
     from bot.web import auth
 
     if args.action == "list":
         for user in auth.list_users():
-            print(f"{user.username}\t{user.role}\tlast login: {user.last_login_at or '-'}")
+            print(f"{user.username}\t{user.role}\t{user.areas or 'all areas'}\t{user.post or '-'}\t"
+                  f"last login: {user.last_login_at or '-'}")  # fmt: skip
         return 0
     if not args.name:
         print(f"Error: say which account: bot user add NAME --role {'|'.join(ROLES)}", file=sys.stderr)
@@ -262,14 +264,19 @@ def cmd_user(args: argparse.Namespace) -> int:
             return 1
         print(f"{args.name} removed")
         return 0
+    try:
+        areas = resolve(args.area) if args.area else None  # before the password is asked
+    except (UnknownArea, AmbiguousArea) as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
     password = _read_password()
     try:
-        user = auth.add_user(args.name, password, args.role)
+        user = auth.add_user(args.name, password, args.role, areas=areas, post=args.post)
     except auth.AuthError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 2
     auth.expire_sessions_of(user.username)
-    print(f"{user.username} ({user.role}) saved")
+    print(f"{user.username} ({user.role}) saved; areas: {user.areas or 'all'}; post: {user.post or '-'}")
     return 0
 
 
@@ -398,6 +405,8 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("action", choices=["add", "list", "remove"])
     user.add_argument("name", nargs="?")
     user.add_argument("--role", choices=ROLES, default=Role.STAFF.value)
+    user.add_argument("--area", action="append", help="an area whose tickets it sees (repeatable; none: all)")
+    user.add_argument("--post", help='the border post named in its answers: "Đồn Biên phòng Lý Sơn"')
     stats = add("stats", cmd_stats, "Outreach figures for a date range (default: the last 30 days).")
     stats.add_argument("--json", action="store_true")
     stats.add_argument("--since", help="YYYY-MM-DD, Vietnam date, included")

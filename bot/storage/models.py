@@ -317,6 +317,7 @@ class DashboardUser(Base):
     password_hash = Column(String(256), nullable=False)
     role = Column(String(16), nullable=False)  # a bot.roles.Role
     areas = Column(String(512), nullable=False, default="")  # tickets of these area keys only; empty: all
+    post = Column(String(128))  # the border post named in the answers given from the dashboard
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_login_at = Column(DateTime)
 

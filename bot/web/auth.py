@@ -3,7 +3,8 @@
 Passwords are hashed with scrypt (Python's standard library) and a random salt. A session is a random
 token in an HttpOnly, SameSite=Strict cookie; only its SHA-256 is stored, with the CSRF token every
 form must send back and an expiry (``DASHBOARD_SESSION_HOURS``, 8 by default).
-Roles (``bot.roles``): ``staff`` reads, ``officer`` also broadcasts, ``admin`` also sees the accounts.
+Roles (``bot.roles``): ``staff`` reads, ``officer`` also broadcasts and answers tickets, ``admin`` also sees
+the accounts. An account may be limited to the tickets of some areas, and name the border post it answers for.
 
 Wrong passwords are stored (who was tried, from which address, never the password), logged as warnings
 and listed on the accounts page. Past a few within a quarter of an hour, that account or that address is
@@ -68,7 +69,11 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
-def add_user(username: str, password: str, role: str) -> DashboardUser:
+def add_user(
+    username: str, password: str, role: str, areas: list[str] | None = None, post: str | None = None
+) -> DashboardUser:
+    """Add an account, or change one: ``areas`` (area keys; empty: every area) replace its areas when given,
+    as does ``post``."""
     username = username.strip()
     if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").isalnum():
         raise AuthError("the name must be letters, digits, '.' or '_' (at most 64)")
@@ -81,7 +86,9 @@ def add_user(username: str, password: str, role: str) -> DashboardUser:
         if user is None:
             user = DashboardUser(username=username)
             session.add(user)
-        user.password_hash, user.role = hash_password(password), role
+        user.password_hash, user.role, user.post = hash_password(password), role, post or user.post
+        if areas is not None:
+            user.areas = ",".join(areas)
     return user
 
 
@@ -100,6 +107,8 @@ class Login:
     username: str
     role: str
     csrf_token: str
+    areas: str = ""  # comma-separated area keys whose tickets the account sees; empty: every area
+    post: str | None = None
 
     def may(self, role: str) -> bool:
         return Role(self.role).may(role)
@@ -165,7 +174,13 @@ def current(token: str | None) -> Login | None:
         return None
     with db.session() as session:
         row = session.execute(
-            select(DashboardUser.username, DashboardUser.role, DashboardSession.csrf_token)
+            select(
+                DashboardUser.username,
+                DashboardUser.role,
+                DashboardSession.csrf_token,
+                DashboardUser.areas,
+                DashboardUser.post,
+            )
             .join(DashboardUser, DashboardUser.id == DashboardSession.user_id)
             .where(DashboardSession.token_hash == _digest(token), DashboardSession.expires_at > utcnow())
         ).first()
