@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from bot.metrics import rollups
 from bot.metrics.outcomes import ANSWERED, CHOICES, DECLINED, NOT_UNDERSTOOD
-from bot.storage.models import Broadcast, BroadcastDelivery, PublicationSend, SubscriptionEvent
+from bot.storage.models import Broadcast, BroadcastDelivery, PublicationSend, SubscriptionEvent, Ticket
 
 SINCE, UNTIL = "2026-10-01", "2026-10-31"
 
@@ -63,6 +63,38 @@ EXPECTED_BY_CHANNEL = {
 }  # fmt: skip
 
 
+LY_SON, SA_HUYNH = "Đồn Biên phòng Lý Sơn", "Đồn Biên phòng Sa Huỳnh"
+
+
+def _ticket(number: int, status: str, area: str | None, opened: tuple[str, int] | None,
+            answered: tuple[str, int] | None = None, post: str | None = None) -> dict:  # fmt: skip
+    """A question passed on to officers: opened and answered at Vietnam (day, hour)."""
+    return {"status": status, "channel": ("telegram", "zalo")[number % 2], "channel_user_id": f"{700 + number}",
+            "user_ref": f"t{number}", "display_name": f"Ngư dân {number}", "area": area,
+            "question": f"Câu hỏi gửi cán bộ số {number}", "created_at": vn(*opened) if opened else vn("2026-10-07"),
+            "opened_at": vn(*opened) if opened else None, "answered_at": vn(*answered) if answered else None,
+            "answer": f"Trả lời câu hỏi số {number}" if answered else None, "answered_by_post": post,
+            "answered_by": "telegram:901" if answered else None, "answered_by_name": "Trung úy A" if answered else None,
+            "taken_by": "telegram:902" if status == "taken" else None}  # fmt: skip
+
+
+# Answered in October after 1, 2, 4, 10 and 12 hours; opened in October: eight (a draft is no ticket).
+TICKETS = [
+    _ticket(1, "answered", "ly_son", ("2026-10-01", 9), ("2026-10-01", 10), LY_SON),
+    _ticket(2, "answered", "ly_son", ("2026-10-02", 9), ("2026-10-02", 11), LY_SON),
+    _ticket(3, "waiting", "sa_huynh", ("2026-10-03", 9), ("2026-10-03", 13)),  # no post: the province's
+    _ticket(4, "answered", "sa_huynh", ("2026-10-04", 9), ("2026-10-04", 19), SA_HUYNH),
+    _ticket(5, "open", "ly_son", ("2026-10-05", 9)),
+    _ticket(6, "taken", "sa_huynh", ("2026-10-05", 10)),
+    _ticket(7, "closed", None, ("2026-10-06", 9)),
+    _ticket(8, "answered", "ly_son", ("2026-09-30", 20), ("2026-10-01", 8), LY_SON),  # opened in September
+    _ticket(9, "answered", "ly_son", ("2026-10-31", 22), ("2026-11-01", 6), LY_SON),  # answered in November
+    _ticket(10, "draft", "ly_son", None),
+]
+EXPECTED_TICKETS = {"tickets": 8, "tickets_answered": 5, "ticket_answer_p50_hours": 4.0,
+                    "ticket_answer_p90_hours": 11.2}  # fmt: skip
+
+
 def seed(engine: Engine) -> None:
     with engine.begin() as connection:
         rollups.record(connection, [{k: v for k, v in turn.items() if k != "waited_ms"} for turn in INTERACTIONS])
@@ -89,3 +121,4 @@ def seed(engine: Engine) -> None:
             {"at": vn("2026-10-02"), "channel": "zalo", "user_ref": "u2", "area": "sa_huynh", "kind": "subscribed"},
             {"at": vn("2026-10-04"), "channel": "zalo", "user_ref": "u2", "area": "sa_huynh", "kind": "unsubscribed"},
         ])  # fmt: skip
+        connection.execute(insert(Ticket), TICKETS)

@@ -3,7 +3,8 @@
 
 Dates are Vietnam dates (UTC+7), both ends included; the database stores UTC. Counts of messages,
 people, outcomes and response times come from the daily totals (bot/metrics/rollups.py); the
-unanswered questions, publications, subscriptions and broadcasts from their own rows.
+unanswered questions, publications, subscriptions, broadcasts and tickets (questions passed on to officers,
+bot/tickets/figures.py) from their own rows.
 
 Every message has one outcome (bot/metrics/outcomes.py): ``answered``, ``choices`` (offered choices),
 ``declined`` (out of scope) or ``not_understood``; ``fallbacks`` = choices + not understood, as before.
@@ -40,6 +41,8 @@ from bot.storage.models import (
     PublicationSend,
     SubscriptionEvent,
 )
+from bot.tickets.figures import SUMMARY_KEYS as TICKET_KEYS
+from bot.tickets.figures import ticket_figures
 from bot.vietnam_time import day_start, shown
 from bot.vietnam_time import today as vietnam_today
 from bot.vietnamese import folded_terms
@@ -154,6 +157,7 @@ class Figures:
             )
             broadcasts = connection.execute(select(func.count()).where(period.where(Broadcast.started_at))).scalar_one()
             median_wait, median_rasa = self._median(connection, period, WAIT), self._median(connection, period, RASA)
+            tickets = ticket_figures(connection, period)
         messages_in, messages_out, outcomes = int(messages_in), int(messages_out), _outcomes(counts)
         attempted = sum(n for s, n in deliveries.items() if s != DeliveryStatus.CANCELLED)
         delivered = deliveries.get(DeliveryStatus.SENT, 0)
@@ -169,6 +173,7 @@ class Figures:
             "new_subscribers": new_subscribers, "publications_sent": publications, "broadcasts": broadcasts,
             "broadcast_deliveries": delivered,
             "broadcast_delivery_rate": round(delivered / attempted, 3) if attempted else None,
+            **{key: tickets[key] for key in TICKET_KEYS},
         }  # fmt: skip
 
     def _breakdown(self, period: Period, column: str) -> list[dict[str, Any]]:
@@ -199,13 +204,22 @@ class Figures:
         """What `bot stats --json` prints."""
         figures = self.overview(period)
         keys = ("since", "until", "users", "messages_in", "messages_out", *OUTCOMES, "fallbacks", "median_response_ms",
-                "median_rasa_ms", "publications_sent", "broadcast_deliveries")  # fmt: skip
+                "median_rasa_ms", "publications_sent", "broadcast_deliveries", *TICKET_KEYS)  # fmt: skip
         result = {k: figures[k] for k in keys}
         result["by_channel"] = {r["key"]: {k: v for k, v in r.items() if k != "key"} for r in self.by_channel(period)}
         result["by_area"] = {
             r["key"]: {k: v for k, v in r.items() if k not in ("key", "name")} for r in self.by_area(period)
         }
+        tickets = self.tickets(period)
+        for part in ("by_area", "by_post"):
+            result[f"tickets_{part}"] = {r["key"]: {k: v for k, v in r.items() if k not in ("key", "name")}
+                                         for r in tickets[part]}  # fmt: skip
         return result
+
+    def tickets(self, period: Period) -> dict[str, Any]:
+        """Tickets opened and answered, and the hours to answer, with ``by_area`` and ``by_post`` rows."""
+        with self.engine.connect() as connection:
+            return ticket_figures(connection, period)
 
     @staticmethod
     def _bucket(connection: Connection, day: Any, granularity: str) -> Any:
@@ -321,7 +335,7 @@ class Figures:
             "overview": lambda: self.overview(period), "by_channel": lambda: self.by_channel(period),
             "by_area": lambda: self.by_area(period), "top": lambda: self.top_topics(period, 10),
             "publications": lambda: self.publications(period), "broadcasts": lambda: self.broadcasts(period),
-            "unanswered": lambda: self.unanswered(period, 15),
+            "unanswered": lambda: self.unanswered(period, 15), "tickets": lambda: self.tickets(period),
         }  # fmt: skip
         return side_by_side(parts)
 

@@ -24,12 +24,16 @@ LABELS = [
     ("broadcasts", "Tin đã phát"),
     ("broadcast_deliveries", "Lượt nhận tin"),
     ("broadcast_delivery_rate", "Tỷ lệ nhận tin"),
+    ("tickets", "Câu hỏi gửi cán bộ biên phòng"),
+    ("tickets_answered", "Câu hỏi cán bộ đã trả lời"),
+    ("ticket_answer_p50_hours", "Giờ đến khi cán bộ trả lời (trung vị)"),
+    ("ticket_answer_p90_hours", "Giờ đến khi cán bộ trả lời (90% câu hỏi)"),
 ]
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, key: str = "") -> str:
     if isinstance(value, float):
-        return f"{100 * value:.1f}%"
+        return f"{value:.1f} giờ".replace(".", ",") if key.endswith("_hours") else f"{100 * value:.1f}%"
     return "–" if value is None else f"{value:,}".replace(",", ".")
 
 
@@ -45,7 +49,7 @@ def report_pdf(report: dict[str, Any], period: Period) -> bytes:
     pdf.multi_cell(0, 6, f"Kỳ báo cáo: {period.since:%d/%m/%Y} – {period.until:%d/%m/%Y}. Chương trình phối hợp "
                          "thông tin, truyền thông về biên giới biển, đảo (2021–2030): truyền thông mới.",
                    new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    _section(pdf, "Số liệu chính", [(label, _value(report["overview"].get(key))) for key, label in LABELS])
+    _section(pdf, "Số liệu chính", [(label, _value(report["overview"].get(key), key)) for key, label in LABELS])
     outcomes = " / ".join(label.lower() for label in OUTCOME_LABELS.values())
     _section(pdf, f"Theo kênh (tin: {outcomes})", [
         (r["key"], f"{r['users']} người, {r['messages_in']} tin: " + " / ".join(str(r[k]) for k in OUTCOME_LABELS))
@@ -58,9 +62,19 @@ def report_pdf(report: dict[str, Any], period: Period) -> bytes:
     _section(pdf, "Tài liệu đã gửi", [(r["title"], str(r["sends"])) for r in report["publications"]])
     _section(pdf, "Tin đã phát", [(f"#{r['id']} {r['text'][:50]}", f"{r['sent']}/{r['recipients']} đã nhận")
                                   for r in report["broadcasts"]])  # fmt: skip
+    tickets = report["tickets"]
+    _section(pdf, "Câu hỏi gửi cán bộ biên phòng, theo khu vực (gửi / đã trả lời, giờ đến khi trả lời)",
+             [(r["name"], _tickets(r)) for r in tickets["by_area"]])  # fmt: skip
+    _section(pdf, "Câu hỏi đã trả lời, theo đồn biên phòng", [(r["name"], _tickets(r)) for r in tickets["by_post"]])
     _section(pdf, "Câu hỏi bot chưa trả lời (xem có cần bổ sung kiến thức)",
              [(r["question"][:80], f"{r['count']} lần") for r in report["unanswered"]])  # fmt: skip
     return bytes(pdf.output())
+
+
+def _tickets(row: dict[str, Any]) -> str:
+    sent = f"{row['tickets']} / " if "tickets" in row else ""
+    p50, p90 = (_value(row[f"ticket_answer_{p}_hours"], "_hours") for p in ("p50", "p90"))
+    return f"{sent}{row['tickets_answered']} đã trả lời; trung vị {p50}, 90%: {p90}"
 
 
 def _section(pdf: FPDF, title: str, rows: list[tuple[str, str]]) -> None:
