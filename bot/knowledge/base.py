@@ -28,6 +28,9 @@ MIN_QUESTIONS = 5
 CASE_SEPARATOR = "__"  # utter_kb_<id>__12_15: the answer of entry <id> for vessels of 12 to 15 m
 # The law's classes of vessel length (Luật Thủy sản 2017, Nghị định 38/2024): the only allowed bounds.
 LENGTH_BOUNDS = (6.0, 12.0, 15.0, 24.0)
+# What a draft entry (bot/knowledge/drafts.py) holds in the fields staff must still write and check: an entry
+# with it anywhere in its text is refused, so an unverified draft can never go live.
+TO_FILL = "TODO"
 _RANGE = re.compile(r"^(\d+)-(\d+)?$")
 
 
@@ -164,6 +167,11 @@ def _entry(raw: dict, position: int, topics: dict[str, str]) -> Entry:
     missing = [key for key in ("id", "topic", "title", "answer", "source", "questions") if not raw.get(key)]
     if missing:
         raise KnowledgeError(f"{where}: missing {', '.join(missing)}")
+    unfilled = [key for key in ("topic", "title", "facts", "answer", "source", "questions", "by_length")
+                if TO_FILL in str(raw.get(key) or "")]  # fmt: skip
+    if unfilled:
+        raise KnowledgeError(f"{where}: {', '.join(unfilled)} still hold {TO_FILL}: write and check them from the "
+                             "fact sheet, or remove the draft entry")  # fmt: skip
     entry = Entry(
         id=_nfc(raw["id"]),
         topic=_nfc(raw["topic"]),

@@ -433,6 +433,16 @@ def listing(
     return tickets
 
 
+def seen(ticket_id: int, actor: Actor) -> Ticket | None:
+    """One ticket ``actor`` may see, logged as viewed by them; None when there is no such ticket for them."""
+    with db.session() as session, session.begin():
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None or ticket.status == TicketStatus.DRAFT or not actor.sees(ticket.area):
+            return None
+        session.add(TicketEvent(ticket_id=ticket_id, actor=actor.ref, action="viewed"))
+    return ticket
+
+
 def events_of(ticket_id: int) -> list[TicketEvent]:
     with db.session() as session:
         return list(

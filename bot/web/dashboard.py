@@ -1,5 +1,6 @@
 """The staff dashboard at /dashboard: the outreach figures for a date range, their CSV exports, the
-periodic report (page and PDF), the accounts (admins) and a broadcast form (officers).
+periodic report (page and PDF), the accounts (admins) and a broadcast form (officers). The questions passed
+on to officers have their own pages (bot/web/tickets.py).
 
 Every page needs a session (bot/web/auth.py); every form carries the session's CSRF token; templates
 are autoescaped, so a message such as "<script>" shows as text.
@@ -44,6 +45,7 @@ PAGES = [
     ("/dashboard/channels", "Kênh, khu vực"),
     ("/dashboard/publications", "Tài liệu"),
     ("/dashboard/broadcasts", "Tin đã gửi"),
+    ("/dashboard/tickets", "Hỏi cán bộ"),
     ("/dashboard/report", "Báo cáo định kỳ"),
 ]
 OUTCOME_COLUMNS = list(OUTCOME_LABELS.items())
@@ -60,7 +62,7 @@ def render(name: str, status: int = 200, **context: Any) -> web.Response:
 async def security(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Log-in for every dashboard page, CSRF for every form, and headers that keep pages to themselves."""
     if request.path.startswith("/dashboard"):
-        login = await _run(auth.current, request.cookies.get(SESSION_COOKIE))
+        login = await in_thread(auth.current, request.cookies.get(SESSION_COOKIE))
         if login is None:
             raise web.HTTPFound("/login")
         if request.method == "POST":
@@ -78,7 +80,7 @@ async def security(request: web.Request, handler: Handler) -> web.StreamResponse
     return response
 
 
-async def _run(function: Callable[..., Any], *args: Any) -> Any:
+async def in_thread(function: Callable[..., Any], *args: Any) -> Any:
     return await asyncio.to_thread(function, *args)
 
 
@@ -102,10 +104,10 @@ def _csv(name: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) 
     return web.Response(text=body, content_type="text/csv", charset="utf-8", headers=headers)
 
 
-async def _table(request: web.Request, name: str, title: str, columns: list[tuple[str, str]],
+async def table_page(request: web.Request, name: str, title: str, columns: list[tuple[str, str]],
                  compute: Callable[[Figures, Period], list[dict[str, Any]]]) -> web.Response:  # fmt: skip
     period = _period(request)
-    rows = await _run(compute, _figures(request), period)
+    rows = await in_thread(compute, _figures(request), period)
     if request.query.get("format") == "csv":
         return _csv(f"{name}-{period.since}-{period.until}", columns, rows)
     return render("table.html", login=request["login"], period=period, title=title, columns=columns,
@@ -132,7 +134,7 @@ async def login(request: web.Request) -> web.Response:
     hours = get_settings().dashboard_session_hours
     username, password = str(form.get("username", ""))[:64], str(form.get("password", ""))[:256]
     try:
-        token = await _run(auth.log_in, username, password, hours, request.remote or "")
+        token = await in_thread(auth.log_in, username, password, hours, request.remote or "")
     except auth.TooManyFailures as locked:
         minutes = math.ceil(locked.retry_after.total_seconds() / 60)
         error = f"Đăng nhập sai nhiều lần. Để bảo vệ tài khoản, hãy thử lại sau {minutes} phút."
@@ -158,7 +160,7 @@ def _login_again(status: int, error: str) -> web.Response:
 
 @routes.post("/dashboard/logout")
 async def logout(request: web.Request) -> web.Response:
-    await _run(auth.log_out, request.cookies.get(SESSION_COOKIE))
+    await in_thread(auth.log_out, request.cookies.get(SESSION_COOKIE))
     response = web.HTTPFound("/login")
     response.del_cookie(SESSION_COOKIE)
     raise response
@@ -178,7 +180,9 @@ async def overview(request: web.Request) -> web.Response:
     if granularity not in ("day", "week", "month"):
         raise web.HTTPBadRequest(text="by phải là day, week hoặc month.")
     figures = _figures(request)
-    summary, series = await asyncio.gather(_run(figures.overview, period), _run(figures.series, period, granularity))
+    summary, series = await asyncio.gather(
+        in_thread(figures.overview, period), in_thread(figures.series, period, granularity)
+    )
     if request.query.get("format") == "csv":
         columns = [(k, k) for k in summary]
         return _csv(f"tong-quan-{period.since}-{period.until}", columns, [summary])
@@ -191,22 +195,22 @@ async def overview(request: web.Request) -> web.Response:
 async def series_csv(request: web.Request) -> web.Response:
     granularity = request.query.get("by", "day")
     columns = [("period", "Kỳ"), ("messages_in", "Tin nhắn đến"), ("users", "Người"), *OUTCOME_COLUMNS]
-    return await _table(request, f"theo-{granularity}", "Theo thời gian", columns,
+    return await table_page(request, f"theo-{granularity}", "Theo thời gian", columns,
                         lambda f, p: f.series(p, granularity))  # fmt: skip
 
 
 @routes.get("/dashboard/topics")
 async def topics(request: web.Request) -> web.Response:
     columns = [("kind", "Loại"), ("title", "Chủ đề / câu hỏi"), ("count", "Số lần trả lời")]
-    return await _table(request, "chu-de", "Chủ đề và câu hỏi được hỏi nhiều", columns, Figures.top_topics)
+    return await table_page(request, "chu-de", "Chủ đề và câu hỏi được hỏi nhiều", columns, Figures.top_topics)
 
 
 @routes.get("/dashboard/unanswered")
 async def unanswered(request: web.Request) -> web.Response:
     columns = [("question", "Câu hỏi (gộp các cách gõ)"), ("count", "Số lần"), ("detail", "Bot đã làm"),
                ("last", "Lần cuối")]  # fmt: skip
-    return await _table(request, "chua-tra-loi", "Câu hỏi bot chưa trả lời (đưa lựa chọn, ngoài phạm vi, chưa hiểu)",
-                        columns, Figures.unanswered)  # fmt: skip
+    title = "Câu hỏi bot chưa trả lời (đưa lựa chọn, ngoài phạm vi, chưa hiểu)"
+    return await table_page(request, "chua-tra-loi", title, columns, Figures.unanswered)
 
 
 @routes.get("/dashboard/channels")
@@ -219,14 +223,14 @@ async def channels(request: web.Request) -> web.Response:
         rows = [{"dimension": "kênh", **r} for r in parts["channels"]]
         return rows + [{"dimension": "khu vực", **r, "key": r["name"]} for r in parts["areas"]]
 
-    return await _table(request, "kenh-khu-vuc", "Theo kênh và khu vực", columns, compute)
+    return await table_page(request, "kenh-khu-vuc", "Theo kênh và khu vực", columns, compute)
 
 
 @routes.get("/dashboard/publications")
 async def publications(request: web.Request) -> web.Response:
     columns = [("title", "Tài liệu"), ("sends", "Lượt gửi"), ("telegram", "Telegram"), ("zalo", "Zalo"),
                ("webchat", "Web")]  # fmt: skip
-    return await _table(request, "tai-lieu", "Tài liệu đã gửi", columns, Figures.publications)
+    return await table_page(request, "tai-lieu", "Tài liệu đã gửi", columns, Figures.publications)
 
 
 @routes.get("/dashboard/broadcasts")
@@ -241,7 +245,7 @@ async def broadcast_list(request: web.Request) -> web.Response:
             row["areas"] = {area: f"{v['sent']}/{v['total']}" for area, v in row["areas"].items()}
         return rows
 
-    return await _table(request, "tin-da-gui", "Tin đã gửi cho bà con", columns, compute)
+    return await table_page(request, "tin-da-gui", "Tin đã gửi cho bà con", columns, compute)
 
 
 @routes.get("/dashboard/report")
@@ -254,9 +258,9 @@ async def periodic_report(request: web.Request) -> web.StreamResponse:
             raise web.HTTPBadRequest(text="period phải là week, month hoặc quarter.") from error
     else:
         period = _period(request)
-    data = await _run(_figures(request).report, period)
+    data = await in_thread(_figures(request).report, period)
     if request.query.get("format") == "pdf":
-        pdf = await _run(report_pdf, data, period)
+        pdf = await in_thread(report_pdf, data, period)
         name = f"bao-cao-{period.since}-{period.until}.pdf"
         return web.Response(body=pdf, content_type="application/pdf",
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
@@ -268,7 +272,7 @@ async def periodic_report(request: web.Request) -> web.StreamResponse:
 async def users(request: web.Request) -> web.Response:
     if not request["login"].may(Role.ADMIN):
         raise web.HTTPForbidden(text="Chỉ quản trị viên xem được danh sách tài khoản.")
-    accounts, recent = await asyncio.gather(_run(auth.list_users), _run(auth.recent_failures))
+    accounts, recent = await asyncio.gather(in_thread(auth.list_users), in_thread(auth.recent_failures))
     failures = [(shown(f.at, "%Y-%m-%d %H:%M:%S"), f.username, f.address) for f in recent]
     return render("users.html", login=request["login"], accounts=accounts, failures=failures,
                   window=int(auth.FAILURE_WINDOW.total_seconds() // 60), period=None, path=request.path)  # fmt: skip
@@ -290,11 +294,11 @@ async def broadcast_send(request: web.Request) -> web.Response:
               "at": str(form.get("at", "")).replace("T", " ")}  # fmt: skip
     try:
         at = broadcasts.parse_local_time(values["at"]) if values["at"] else None
-        created = await _run(lambda: broadcasts.create(
+        created = await in_thread(lambda: broadcasts.create(
             values["text"], created_by_channel="dashboard", created_by_user_id=login.username,
             areas=values["areas"], topics=values["topics"], channel=values["channel"], at=at,
         ))  # fmt: skip
-        reachable, outside = await _run(broadcasts.count_recipients, created)
+        reachable, outside = await in_thread(broadcasts.count_recipients, created)
         message = f"Đã xếp hàng tin #{created.id} đến {reachable} người" + (
             f" ({outside} người Zalo ngoài khung nhắn tin miễn phí sẽ không nhận)." if outside else "."
         )
