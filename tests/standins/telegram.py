@@ -43,6 +43,7 @@ class Call:
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
     status: int = 200  # what the stand-in answered: 200, or 403 / 429 for refused calls
+    message_id: int | None = None  # of a message sent: a person's Reply points to it
 
 
 class TelegramStandIn:
@@ -101,6 +102,12 @@ class TelegramStandIn:
         if text.startswith("/"):
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         self.push({"message": self._message(user_id, **content)})
+
+    def push_reply(self, user_id: int, text: str, to: Call) -> None:
+        """The person answers a message the bot sent them with Telegram's Reply."""
+        replied = {"message_id": to.message_id, "date": int(time.time()), "from": BOT_USER,
+                   "chat": {"id": user_id, "type": "private"}, "text": to.params.get("text", "")}  # fmt: skip
+        self.push({"message": self._message(user_id, text=text, reply_to_message=replied)})
 
     def push_button(self, user_id: int, data: str) -> None:
         message = self._message(BOT_USER["id"], text="…")
@@ -192,9 +199,11 @@ class TelegramStandIn:
         if method == "getMe":
             return self._ok(BOT_USER)
         if method in SEND_METHODS:
+            sent = self._sent_message(chat or 0, method, params)
             with self._lock:
                 self._sent_per_chat[chat or 0] += 1
-            return self._ok(self._sent_message(chat or 0, method, params))
+                call.message_id = sent["message_id"]
+            return self._ok(sent)
         return self._ok(True)  # setMyCommands, deleteWebhook, setWebhook, answerCallbackQuery, sendChatAction...
 
     def _sent_message(self, chat: int, method: str, params: dict[str, Any]) -> dict[str, Any]:
