@@ -214,11 +214,16 @@ def erase_person(session: Session, channel: str, user_id: str, unlinked_ref: str
 
 def release_waiting(channel: str, user_id: str) -> int:
     """The person wrote again: answers that waited for their free-messaging window go out now."""
+    waiting = (
+        TicketMessage.channel == channel, TicketMessage.channel_user_id == user_id,
+        TicketMessage.kind == "answer", TicketMessage.status == DeliveryStatus.SKIPPED,
+    )  # fmt: skip
+    with db.session() as session:  # a read first: most messages have nothing waiting, and need no write
+        if session.execute(select(TicketMessage.id).where(*waiting).limit(1)).first() is None:
+            return 0
     with db.session() as session, session.begin():
         return session.execute(
-            update(TicketMessage)
-            .where(TicketMessage.channel == channel, TicketMessage.channel_user_id == user_id,
-                   TicketMessage.kind == "answer", TicketMessage.status == DeliveryStatus.SKIPPED)
+            update(TicketMessage).where(*waiting)
             .values(status=DeliveryStatus.QUEUED, next_attempt_at=utcnow(), attempts=0)
             .execution_options(synchronize_session=False)
         ).rowcount  # fmt: skip
