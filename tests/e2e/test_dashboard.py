@@ -16,12 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 
 from bot.processes import free_port, launched, web_service
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
-from bot.storage.models import DashboardSession
+from bot.storage.models import DashboardSession, Ticket, TicketMessage, utcnow
 from tests import metrics_data
 from tests.deployment import deployment_env
 
@@ -31,7 +31,9 @@ PASSWORD = "song-to-gio-lon-2026"
 RANGE = f"since={metrics_data.SINCE}&until={metrics_data.UNTIL}"
 PROTECTED = ["/dashboard", "/dashboard/topics", "/dashboard/unanswered", "/dashboard/channels",
              "/dashboard/publications", "/dashboard/broadcasts", "/dashboard/report", "/dashboard/users",
-             "/dashboard/broadcast", "/dashboard/series"]  # fmt: skip
+             "/dashboard/broadcast", "/dashboard/series", "/dashboard/tickets", "/dashboard/tickets/figures",
+             "/dashboard/tickets/1/draft"]  # fmt: skip
+LY_SON_ONLY = ["--role", "officer", "--area", "Lý Sơn", "--post", "Đồn Biên phòng Lý Sơn"]
 
 
 @dataclass
@@ -52,8 +54,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     upgrade(settings.database_url)
     metrics_data.seed(make_engine(settings.database_url))
     env = {**os.environ, **settings.as_env()}
-    for name, role in (("canbo", "staff"), ("quantri", "admin")):
-        subprocess.run([sys.executable, "-m", "bot", "user", "add", name, "--role", role], input=PASSWORD + "\n",
+    for name, options in (("canbo", ["--role", "staff"]), ("quantri", ["--role", "admin"]), ("lyson", LY_SON_ONLY)):
+        subprocess.run([sys.executable, "-m", "bot", "user", "add", name, *options], input=PASSWORD + "\n",
                        env=env, text=True, check=True, capture_output=True)  # fmt: skip
     with launched([web_service(settings)], var_dir / "logs"):
         yield Site(settings, env)
@@ -178,3 +180,80 @@ def test_sessions_expire(page, site):
         connection.execute(update(DashboardSession.__table__).values(expires_at=metrics_data.vn("2026-01-01")))
     page.goto(site.base + "/dashboard")
     assert page.url.endswith("/login")
+
+
+def questions(page: Page) -> set[str]:
+    """The questions of the tickets listed on the page."""
+    return set(page.locator("#tickets td.question").all_inner_texts())
+
+
+def filter_tickets(page: Page, status: str = "", area: str = "", overdue: bool = False) -> None:
+    page.select_option("select[name=status]", status)
+    page.select_option("select[name=area]", area)
+    page.set_checked("input[name=overdue]", overdue)
+    page.click("#ticket-filter button[type=submit]")
+
+
+def test_an_officer_sees_their_areas_tickets_filters_them_and_answers_one(page, site):
+    asked = {n: f"Câu hỏi gửi cán bộ số {n}" for n in range(1, 11)}
+    engine = make_engine(site.settings.database_url)
+    with engine.begin() as connection:  # opened a minute ago: not yet overdue
+        connection.execute(insert(Ticket).values(
+            status="open", channel="zalo", channel_user_id="799", user_ref="t99", display_name="Ngư dân mới",
+            area="ly_son", question="Câu hỏi vừa gửi", opened_at=utcnow(), created_at=utcnow()))  # fmt: skip
+    log_in(page, site, user="lyson")
+    page.click("nav >> text=Hỏi cán bộ")
+    listed = questions(page)
+    assert {asked[n] for n in (1, 2, 5, 7, 8, 9)} | {"Câu hỏi vừa gửi"} == listed  # Lý Sơn's, and no area
+    assert page.locator("select[name=area] option").all_inner_texts() == ["Tất cả", "Đặc khu Lý Sơn"]
+    row = page.locator("#tickets tr", has_text=asked[5])
+    assert "Đặc khu Lý Sơn" in row.inner_text() and "2026-10-05 09:00" in row.inner_text()  # Vietnam time
+    filter_tickets(page, status="open")
+    assert questions(page) == {asked[5], "Câu hỏi vừa gửi"}
+    filter_tickets(page, overdue=True)
+    assert questions(page) == {asked[5]}
+
+    row.locator("textarea[name=text]").fill("Bà con mang giấy tờ tàu đến Đồn Biên phòng Lý Sơn.")
+    row.locator("button[value=answer]").click()
+    assert page.inner_text("[role=status]").startswith("Đã gửi câu trả lời cho câu hỏi số")
+    assert questions(page) == set()  # the filter holds: nothing overdue is left
+    with engine.connect() as connection:
+        ticket = connection.execute(select(Ticket).where(Ticket.question == asked[5])).one()
+        (answer,) = connection.execute(
+            select(TicketMessage).where(TicketMessage.ticket_id == ticket.id, TicketMessage.kind == "answer")
+        ).all()
+    assert (ticket.status, ticket.answered_by, ticket.answered_by_post) == (
+        "answered", "dashboard:lyson", "Đồn Biên phòng Lý Sơn")  # fmt: skip
+    assert answer.status == "queued" and answer.channel_user_id == "705"
+    assert answer.text.startswith("Trả lời của Đồn Biên phòng Lý Sơn") and "mang giấy tờ tàu" in answer.text
+
+
+def test_staff_read_tickets_of_every_area_without_answering_and_draft_a_knowledge_entry(page, site):
+    log_in(page, site)  # staff
+    page.goto(site.base + "/dashboard/tickets")
+    filter_tickets(page, area="sa_huynh")
+    assert questions(page) == {"Câu hỏi gửi cán bộ số 3", "Câu hỏi gửi cán bộ số 4", "Câu hỏi gửi cán bộ số 6"}
+    filter_tickets(page, status="waiting")
+    assert questions(page) == {"Câu hỏi gửi cán bộ số 3"}
+    filter_tickets(page)
+    assert page.locator("textarea[name=text]").count() == 0 and page.locator("button[value=answer]").count() == 0
+    assert page.locator("#tickets tr", has_text="Câu hỏi gửi cán bộ số 10").count() == 0  # a draft is no ticket
+    page.locator("#tickets tr", has_text="Câu hỏi gửi cán bộ số 1").locator("text=Tạo mục kiến thức nháp").click()
+    draft = page.inner_text("#draft")
+    assert "    - Câu hỏi gửi cán bộ số 1\n" in draft and "answer: 'TODO" in draft
+    assert "  #   Trả lời câu hỏi số 1\n" in draft  # the officer's answer: a comment only
+    with page.expect_download() as download:
+        page.click("text=Tải về (.yml)")
+    assert Path(download.value.path()).read_text(encoding="utf-8").strip() == draft.strip()
+
+
+def test_the_review_figures_of_tickets_download_as_csv(page, site):
+    log_in(page, site)
+    page.goto(f"{site.base}/dashboard?{RANGE}")
+    assert page.inner_text("[data-figure=tickets]") == "8 / 5"
+    with page.expect_download() as download:
+        page.click("text=Tải CSV câu hỏi gửi cán bộ")
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = {(r["Theo"], r["Khu vực / đồn"]): r for r in csv.DictReader(io.StringIO(content))}
+    assert rows[("khu vực", "Đặc khu Lý Sơn")]["Giờ đến khi trả lời (trung vị)"] == "2.0"
+    assert rows[("đồn biên phòng", metrics_data.SA_HUYNH)]["Đã trả lời"] == "1"

@@ -49,6 +49,8 @@ def test_every_cited_fact_exists_in_the_fact_sheet():
         ({"title": "x" * 41}, "title longer"),
         ({"questions": ["a", "b"]}, "at least 5"),
         ({"source": ""}, "missing source"),
+        ({"answer": "TODO: câu trả lời đã kiểm tra"}, "answer still hold TODO"),  # a draft from a ticket
+        ({"source": "TODO: số văn bản, điều, khoản"}, "source still hold TODO"),
     ],
 )
 def test_malformed_entries_are_refused_with_a_clear_message(change, message):
