@@ -127,14 +127,14 @@ def test_detector_leaves_other_messages_alone():
 
 
 def test_no_lookalike_of_the_development_sets_is_a_strong_signal():
-    for name in ("dev_lookalikes.yml", "dev_emergencies.yml", "dev_danger_2.yml"):
+    for name in ("dev_lookalikes.yml", "dev_emergencies.yml", "dev_danger_2.yml", "dev_lookalikes_3.yml"):
         score = score_detection(cases(name))
         assert score.false_alarms == (), f"{name}: {score.summary()}"
 
 
 def test_every_emergency_of_the_development_sets_has_a_danger_signal():
     """Strong, or weak for the classifier to confirm ("chay tau roi": on fire, or under way?); never vetoed."""
-    sets = ("dev_lookalikes.yml", "dev_emergencies.yml", "dev_danger_2.yml")
+    sets = ("dev_lookalikes.yml", "dev_emergencies.yml", "dev_danger_2.yml", "dev_lookalikes_3.yml")
     emergencies = [c["text"] for name in sets for c in cases(name) if c["emergency"]]
     assert [t for t in emergencies if danger_level(t) == "none"] == []
     assert score_detection(cases("dev_emergencies.yml")).missed == ()
@@ -201,3 +201,111 @@ def test_development_questions_about_the_law_are_not_read_as_danger():
     ]
     calm = [q["text"] for q in questions if q["kind"] != "emergency"]
     assert len([t for t in calm if danger_level(t) == "strong"]) <= 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mấy ông mua cá lật kèo hoài",  # a saying: "lật kèo", "lật mặt"
+        "ba chìm bảy nổi, đời ngư dân là vậy",
+        "cháy túi luôn rồi, tháng này khỏi đi biển",
+        "chuyện đó chìm xuồng lâu rồi",  # "chìm xuồng" typed with diacritics: hushed up
+        "anh Ba là cứu tinh của cả xóm",
+        "bugi máy tàu bị cháy, sửa hết bao lâu",  # a burnt part
+        "ca kho bi chay roi, bua nay an mi",  # burnt food
+        "thằng nhỏ làm rơi cái kính xuống nước rồi",  # a thing dropped, not a person
+        "lam rot dien thoai xuong bien, co cach lay lai ko",
+        "binh chua chay tren tau het han roi",  # fire-fighting equipment, not a fire
+    ],
+)
+def test_figures_of_speech_and_mishaps_are_not_danger(text):
+    assert danger_level(text) != "strong"
+    assert danger_level(text) in ("calm", "none")
+
+
+def test_roi_typed_with_diacritics_is_never_a_fall():
+    assert danger_level("gió qua rồi biển lặng, mai đi") != "strong"
+    assert danger_level("có người rơi biển rồi") == "strong"
+    assert danger_level("co nguoi roi bien") == "strong"  # without diacritics "roi" may be "rơi"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nếu thấy ghe khác đang chìm mà mình đang thả lưới thì có phải cứu không",  # "đang" inside the condition
+        "neu tau ban dang bi nan ma minh o xa co phai toi cuu ko",
+        "khi gặp cháy hầm máy thì xịt bình nào trước",  # "khi ... thì": a general question
+        "clip hướng dẫn cứu người đuối nước xem ở mô",
+        "phải làm gì để tàu khỏi bị lật khi chất cá",
+        "khói trắng ra ống bô là bị gì",
+        "vot duoc xac tau thi giao cho ai",
+    ],
+)
+def test_conditions_how_to_and_prevention_are_calm(text):
+    assert danger_level(text) == "calm"
+
+
+def test_danger_now_after_a_condition_is_still_an_emergency():
+    assert danger_level("nếu không ai tới thì chết hết, tàu đang chìm") == "strong"
+    assert danger_level("khi nãy tàu bị lật, giờ anh em đang bám phao") == "strong"
+
+
+@pytest.mark.parametrize(
+    "text", ["ông hàng xóm vay tiền rồi mất liên lạc luôn, hehe", "mất liên lạc với thằng bạn học cũ :))"]
+)
+def test_laughing_is_calm(text):
+    assert danger_level(text) == "calm"
+
+
+def test_lost_contact_is_strong_only_about_the_sea_a_boat_or_family():
+    assert danger_level("mat lien lac voi tau anh toi tu sang qua") == "strong"
+    assert danger_level("mất liên lạc với ghe ông xã 2 ngày rồi") == "strong"
+    assert danger_level("mat lien lac voi dua ban cu") == "weak"  # the classifier decides
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ghe tui bị nạn ở gần Hòn Mù Cu",  # one's own boat in distress
+        "tau gap nan, 5 nguoi",
+        "chay buong may",  # a bare "cháy/chạy buồng máy" can only be a fire
+        "bình ga nổ trong cabin",
+        "tàu lạ xịt vòi rồng vô ghe tụi tui",
+        "họ bắt thuyền trưởng đi rồi",
+        "gãy trục lái, tàu xoay vòng",
+        "ket giua con bao, may yeu",
+        "khong biet tau minh dang o dau, troi toi qua",
+        "sốt li bì, co giật, tàu còn cách bờ 40 hải lý",
+        "ghe nứt rồi, nước phun vô khoang",
+        "tàu tui đang ở tâm bão",
+        "bị cướp biển, tụi nó có súng",
+        "bạn tàu bị dây tời cuốn tay, dập nát",
+        "ghe trôi 3 ngày rồi, hết gạo",
+        "tau lui vo ran ngam, ket cung",
+        "ghe ông Bảy mất tích sau cơn lốc tối qua",
+        "con tui đi biển chưa về, trời tối rồi, gọi không được",
+        "giup voi",
+        "may day may day",
+        "nhanh len, ghe lat",  # hurry, with a danger word
+        "song to qua, tau ko vo ben duoc, dang tha neo",
+    ],
+)
+def test_new_danger_signals_are_strong(text):
+    assert danger_level(text) == "strong"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "trời mát lại rồi, mai đi biển",  # "mát lại" is not "mất lái"
+        "mai mưa không, tính phơi cá",  # "không, tính" is not "không tỉnh"
+        "ngay thang troi nhanh qua",  # time goes by
+        "tàu neo dưới chân cầu cảng có an toàn không",
+        "đang sốt ruột vì giá cá",
+        "tàu bé có được đi xa bờ không",
+        "chạy tàu từ Sa Kỳ ra Lý Sơn mất mấy tiếng",
+        "tau cach Dung Quat bao xa thi vao bo",
+    ],
+)
+def test_lookalikes_of_the_new_signals_are_not_strong(text):
+    assert danger_level(text) != "strong"
