@@ -432,3 +432,111 @@ class TicketEvent(Base):
     at = Column(DateTime, nullable=False, default=utcnow)
     actor = Column(String(96), nullable=False)
     action = Column(String(16), nullable=False)
+
+
+class QuizStatus:
+    DRAFT = "draft"  # questions drafted from the knowledge file, waiting for staff's review
+    PUBLISHED = "published"  # approved: open to play between starts_at and ends_at
+    ARCHIVED = "archived"  # withdrawn by staff
+
+
+class Quiz(Base):
+    """A contest for residents, or a training set for officers (bot/quizzes/)."""
+
+    __tablename__ = "quizzes"
+
+    id = Column(Integer, primary_key=True)
+    title = Column(String(200), nullable=False)
+    track = Column(String(16), nullable=False, default="residents")  # residents | officers
+    topic = Column(String(32))  # a topic of knowledge/kb.yml; None: every topic
+    area = Column(String(64))  # an area key: only people of that area; None: everyone
+    starts_at = Column(DateTime, nullable=False)
+    ends_at = Column(DateTime, nullable=False)
+    status = Column(String(16), nullable=False, default=QuizStatus.DRAFT)
+    created_by = Column(String(96), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    published_at = Column(DateTime)
+    published_by = Column(String(96))
+    broadcast_id = Column(Integer)  # the announcement to subscribers
+
+
+class QuizQuestion(Base):
+    """One multiple-choice question drafted from a knowledge entry; staff may edit it before publishing."""
+
+    __tablename__ = "quiz_questions"
+    __table_args__ = (Index("ix_quiz_questions_quiz", "quiz_id", "position"),)
+
+    id = Column(Integer, primary_key=True)
+    quiz_id = Column(Integer, ForeignKey("quizzes.id", ondelete="CASCADE"), nullable=False)
+    position = Column(Integer, nullable=False)
+    entry_id = Column(String(64), nullable=False)  # the knowledge entry it comes from
+    topic = Column(String(32), nullable=False)
+    prompt = Column(Text, nullable=False)
+    options = Column(Text, nullable=False)  # one option a line
+    correct = Column(Integer, nullable=False)  # index of the right option
+    explanation = Column(Text, nullable=False)  # shown after the answer, with the source
+    source = Column(String(256), nullable=False)
+
+
+class QuizAttempt(Base):
+    """One person's (or officer's) play of a quiz: one per person per quiz, resumable."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "channel", "channel_user_id", name="uq_quiz_attempt_person"),
+        Index("ix_quiz_attempts_quiz", "quiz_id", "finished_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    quiz_id = Column(Integer, ForeignKey("quizzes.id", ondelete="CASCADE"), nullable=False)
+    channel = Column(String(16), nullable=False)
+    channel_user_id = Column(String(64), nullable=False)  # erased with the person's data
+    user_ref = Column(String(64), nullable=False)
+    display_name = Column(String(128))
+    show_name = Column(Integer, nullable=False, default=0)  # 1: the person agreed to be named on the leaderboard
+    area = Column(String(64))
+    officer_id = Column(Integer)  # officers' track: who trained
+    post = Column(String(128))  # officers' track: their border post, for the training summary
+    question_order = Column(Text, nullable=False)  # question ids, shuffled for this person, comma-separated
+    answered = Column(Integer, nullable=False, default=0)
+    score = Column(Integer, nullable=False, default=0)
+    started_at = Column(DateTime, nullable=False, default=utcnow)
+    finished_at = Column(DateTime)
+
+
+class QuizAnswer(Base):
+    __tablename__ = "quiz_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id", name="uq_quiz_answer_once"),)
+
+    id = Column(Integer, primary_key=True)
+    attempt_id = Column(Integer, ForeignKey("quiz_attempts.id", ondelete="CASCADE"), nullable=False)
+    question_id = Column(Integer, ForeignKey("quiz_questions.id", ondelete="CASCADE"), nullable=False)
+    chosen = Column(Integer, nullable=False)
+    correct = Column(Integer, nullable=False)  # 1 or 0
+    answered_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Campaign(Base):
+    """A printed publication, poster or event that brings people to the bot through a QR code (bot/campaigns/)."""
+
+    __tablename__ = "campaigns"
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(16), nullable=False, unique=True)  # opaque, random: no personal data
+    name = Column(String(200), nullable=False)
+    area = Column(String(64))  # its border-post area, for attribution
+    created_by = Column(String(96), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class CampaignStart(Base):
+    """A person who started the bot from a campaign's link (pseudonymous; the first campaign counts once)."""
+
+    __tablename__ = "campaign_starts"
+    __table_args__ = (UniqueConstraint("campaign_id", "user_ref", name="uq_campaign_start_person"),)
+
+    id = Column(Integer, primary_key=True)
+    campaign_id = Column(Integer, ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False)
+    channel = Column(String(16), nullable=False)
+    user_ref = Column(String(64), nullable=False)
+    started_at = Column(DateTime, nullable=False, default=utcnow)
