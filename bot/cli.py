@@ -179,6 +179,68 @@ def _cli_actor() -> Actor:
     return Actor(f"cli:{_operator()}", _operator(), overrides=True)
 
 
+def cmd_quiz(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.areas import AmbiguousArea, UnknownArea, resolve
+    from bot.broadcasts import lifecycle
+    from bot.quizzes import announce, results, store
+    from bot.vietnam_time import parse_typed, shown
+
+    try:
+        if args.action == "create":
+            quiz = store.create(
+                args.title, args.questions, parse_typed(args.start), parse_typed(args.end), f"cli:{_operator()}",
+                track=args.track, topic=args.topic, area=resolve([args.area])[0] if args.area else None,
+            )  # fmt: skip
+            drafted = len(store.questions(quiz.id))
+            note = f" (only {drafted} of {args.questions} could be drafted)" if drafted < args.questions else ""
+            print(f"Draft quiz with {drafted} questions{note}; review it (bot quiz show), then publish: {quiz.id}")
+        elif args.action == "list":
+            for quiz in store.all_quizzes():
+                when = f"{shown(quiz.starts_at)} → {shown(quiz.ends_at)}"
+                print(f"{quiz.id}\t{quiz.status}\t{quiz.track}\t{when}\t{quiz.title}")
+        elif args.action == "show":
+            quiz = store.get(args.id)
+            if quiz is None:
+                raise store.QuizError(f"no quiz {args.id}")
+            listed = [
+                {"id": q.id, "position": q.position, "entry_id": q.entry_id, "prompt": q.prompt,
+                 "options": store.options_of(q), "correct": q.correct, "source": q.source}
+                for q in store.questions(args.id)
+            ]  # fmt: skip
+            if args.json:
+                print(json.dumps({"id": quiz.id, "title": quiz.title, "status": quiz.status, "questions": listed},
+                                 ensure_ascii=False, indent=1))  # fmt: skip
+            else:
+                print(f"{quiz.title} ({quiz.status}, {quiz.track}, {shown(quiz.starts_at)} → {shown(quiz.ends_at)})")
+                for q in listed:
+                    print(f"\n{q['position']}. {q['prompt']}   [question {q['id']}, from {q['entry_id']}]")
+                    for i, option in enumerate(q["options"]):
+                        print(f"   {'*' if i == q['correct'] else ' '} {store.OPTION_LETTERS[i]}. {option}")
+                    print(f"   Nguồn: {q['source']}")
+        elif args.action == "publish":
+            quiz = store.publish(args.id, f"cli:{_operator()}")
+            broadcast = None if args.no_announce else announce.announce(quiz, f"cli:{_operator()}")
+            told = f"; announced to subscribers (broadcast {broadcast})" if broadcast else ""
+            print(f"Quiz {quiz.id} published: open {shown(quiz.starts_at)} → {shown(quiz.ends_at)}{told}")
+        else:
+            found = results.results(args.id)
+            if found is None:
+                raise store.QuizError(f"no quiz {args.id}")
+            if args.json:
+                print(json.dumps(found, ensure_ascii=False, indent=1))
+            else:
+                print(f"{found['quiz']['title']}: {found['participants']} participants, {found['finished']} finished, "
+                      f"average {found['average_score']} of {found['quiz']['questions']}")  # fmt: skip
+                for row in found["leaderboard"]:
+                    print(f"  {row['rank']:>2}. {row['name']:30} {row['score']}/{row['of']}  {row['seconds']} s")
+    except (store.QuizError, ValueError, UnknownArea, AmbiguousArea, lifecycle.BroadcastError) as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_broadcast(args: argparse.Namespace) -> int:
     import json
 
@@ -336,6 +398,8 @@ def cmd_publications(args: argparse.Namespace) -> int:
 
 
 def cmd_kb_check(_: argparse.Namespace) -> int:
+    import yaml
+
     from bot.knowledge.base import KnowledgeError, load_knowledge
 
     try:
@@ -347,6 +411,14 @@ def cmd_kb_check(_: argparse.Namespace) -> int:
         entries = [e for e in kb.entries if e.topic == topic]
         print(f"{topic:14} {len(entries):3} entries  {sum(len(e.questions) for e in entries):5} questions  {title}")
     print(f"{'total':14} {len(kb.entries):3} entries  {sum(len(e.questions) for e in kb.entries):5} questions")
+    from bot.quizzes.drafting import QUIZ_FILE, QuizItemError, parse_items
+
+    try:
+        items = parse_items(yaml.safe_load(QUIZ_FILE.read_text(encoding="utf-8")), kb)
+    except (QuizItemError, yaml.YAMLError) as error:
+        print(f"Quiz file error ({QUIZ_FILE.name}): {error}", file=sys.stderr)
+        return 1
+    print(f"{'quiz items':14} {len(items):3} ({', '.join(sorted({i.kind for i in items}))})")
     return 0
 
 
@@ -387,6 +459,27 @@ def build_parser() -> argparse.ArgumentParser:
     close = ticket_actions.add_parser("close", help="close a ticket without answering it")
     close.add_argument("id", type=int)
     close.add_argument("--as", dest="as_officer", help="close as this officer: telegram:<id> or zalo:<id>")
+    quiz = add("quiz", cmd_quiz, "Contests for residents and training sets for officers, from verified knowledge.")
+    quiz_actions = quiz.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = quiz_actions.add_parser("create", help="draft a quiz for review; prints its id as the last word")
+    create.add_argument("--title", required=True)
+    create.add_argument("--questions", type=int, default=10, help="how many (default 10)")
+    create.add_argument("--topic", help="a topic of knowledge/kb.yml (default: every topic)")
+    create.add_argument("--start", required=True, help='"YYYY-MM-DD HH:MM", Vietnam time')
+    create.add_argument("--end", required=True, help='"YYYY-MM-DD HH:MM", Vietnam time')
+    create.add_argument("--area", help="only people of this area (key or name)")
+    create.add_argument("--track", choices=["residents", "officers"], default="residents",
+                        help="residents: a contest; officers: a training set for `bot officer` accounts")  # fmt: skip
+    quiz_actions.add_parser("list", help="every quiz, newest first")
+    show = quiz_actions.add_parser("show", help="the questions, options and right answers, for review")
+    show.add_argument("id", type=int)
+    show.add_argument("--json", action="store_true")
+    publish = quiz_actions.add_parser("publish", help="approve a reviewed quiz and announce it to subscribers")
+    publish.add_argument("id", type=int)
+    publish.add_argument("--no-announce", action="store_true", help="do not broadcast it to subscribers")
+    quiz_results = quiz_actions.add_parser("results", help="participants, scores, leaderboards")
+    quiz_results.add_argument("id", type=int)
+    quiz_results.add_argument("--json", action="store_true")
     broadcast = add("broadcast", cmd_broadcast, "Send, inspect or cancel a broadcast to subscribers.")
     actions = broadcast.add_subparsers(dest="action", required=True, metavar="ACTION")
     send = actions.add_parser("send", help="queue a broadcast; prints its id as the last word")

@@ -196,9 +196,11 @@ def _anonymise(session: Session, channel: str, user_id: str, ref: str) -> None:
         .where(BroadcastDelivery.channel == channel, BroadcastDelivery.channel_user_id == user_id)
         .values(channel_user_id="", user_ref=unlinked)
     )
-    from bot.tickets.store import erase_person  # tickets import this module for pseudonyms
+    from bot.quizzes import store as quizzes  # these import this module for pseudonyms
+    from bot.tickets import store as tickets
 
-    erase_person(session, channel, user_id, unlinked)
+    tickets.erase_person(session, channel, user_id, unlinked)
+    quizzes.erase_person(session, channel, user_id, unlinked)
 
 
 def metres(length: float | None) -> str:

@@ -35,3 +35,14 @@ def day_start(day: date) -> datetime:
 def shown(moment: datetime | None, layout: str = "%Y-%m-%d %H:%M") -> str:
     """A stored UTC time for people to read, in Vietnam time ("–" when there is none)."""
     return to_vietnam(moment).strftime(layout) if moment else "–"
+
+
+TYPED = "%Y-%m-%d %H:%M"
+
+
+def parse_typed(text: str) -> datetime:
+    """A time people type, "2026-12-01 07:30" in Vietnam time, as naive UTC. ValueError says the expected form."""
+    try:
+        return from_vietnam(datetime.strptime(text.strip(), TYPED))
+    except ValueError as error:
+        raise ValueError(f"thời gian phải có dạng YYYY-MM-DD HH:MM (giờ Việt Nam), không phải {text!r}") from error

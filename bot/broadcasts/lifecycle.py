@@ -29,7 +29,7 @@ from bot.storage.models import (
     utcnow,
 )
 from bot.subscribers import TOPICS, pseudonym
-from bot.vietnam_time import from_vietnam
+from bot.vietnam_time import parse_typed
 
 MAX_TEXT_CHARS = 3000
 
@@ -41,9 +41,9 @@ class BroadcastError(ValueError):
 def parse_local_time(text: str) -> datetime:
     """ "2026-12-01 07:30" in Vietnam time -> naive UTC."""
     try:
-        return from_vietnam(datetime.strptime(text.strip(), "%Y-%m-%d %H:%M"))
+        return parse_typed(text)
     except ValueError as error:
-        raise BroadcastError(f"thời gian phải có dạng YYYY-MM-DD HH:MM (giờ Việt Nam), không phải {text!r}") from error
+        raise BroadcastError(str(error)) from error
 
 
 def resolve_areas(names: list[str]) -> list[str]:
