@@ -55,6 +55,7 @@ MY_DATA = (
     "- Số tài liệu đã nhận: {publications}\n"
     "- Số câu hỏi lưu trong lịch sử hỏi đáp: {messages}\n"
     "- Câu hỏi đã gửi cán bộ biên phòng: {tickets}\n"
+    "- Số cuộc thi đã tham gia: {quizzes}\n"
     "Xóa toàn bộ dữ liệu: gõ /xoadulieu."
 )
 STATUS_NAMES = {
@@ -65,7 +66,7 @@ STATUS_NAMES = {
 }
 CONFIRM_DELETE = (
     "Bà con chắc chắn muốn xóa toàn bộ dữ liệu của mình (đăng ký nhận tin, mã tài khoản, lịch sử hỏi đáp, "
-    "câu hỏi đã gửi cán bộ)? "
+    "câu hỏi đã gửi cán bộ, tên trong các cuộc thi)? "
     "Không thể khôi phục. Số liệu thống kê chung (không gắn với bà con) vẫn được giữ."
 )
 DELETE_YES = "Xóa dữ liệu"
@@ -79,7 +80,7 @@ NOT_UNDERSTOOD_KIND = (
 )
 LOCATION_RECEIVED = "Cảm ơn bà con đã gửi vị trí. Tôi chưa đọc được vị trí; bà con chọn khu vực bên dưới nhé."
 UNKNOWN_COMMAND = (
-    "Tôi không hiểu lệnh này. Các lệnh: /start, /help, /tailieu, /lienhe, /hoicanbo, /dulieu, /xoadulieu, /stop."
+    "Tôi không hiểu lệnh này. Các lệnh: /start, /help, /tailieu, /lienhe, /hoicanbo, /thi, /dulieu, /xoadulieu, /stop."
 )
 TOO_FAST = "Bà con gửi nhanh quá, chờ một chút rồi gửi tiếp nhé."
 
@@ -159,3 +160,46 @@ TICKET_NOTHING_TO_CANCEL = "Đồng chí không đang trả lời câu hỏi nà
 TICKET_ANSWER_USAGE = (
     "Cách dùng: /traloi <số câu hỏi> <câu trả lời>, ví dụ: /traloi 12 Bà con mang giấy tờ tàu đến đồn."
 )
+
+# ---- quizzes: contests for residents, training sets for officers (bot/quizzes/desk.py) --------------------
+
+QUIZ_NONE = (
+    "Hiện chưa có cuộc thi nào đang mở. Khi có cuộc thi mới, người đăng ký nhận tin (/start) sẽ được báo. "
+    "Bà con vẫn hỏi đáp bình thường."
+)
+QUIZ_CHOOSE = "Đang mở {count} cuộc thi. Bà con bấm chọn một cuộc thi:"
+QUIZ_TRAINING_LABEL = "Tập huấn: {title}"
+QUIZ_INTRO = (
+    "Cuộc thi “{title}”: {questions} câu hỏi, mở đến {end} (giờ Việt Nam).\n"
+    "Mỗi người thi một lần. Sau mỗi câu, bà con xem ngay đáp án đúng và nguồn văn bản. "
+    "Đang thi mà bận thì cứ để đó, gõ /thi để làm tiếp."
+)
+QUIZ_INTRO_TRAINING = (
+    "Bộ câu hỏi tập huấn “{title}” (dành cho cán bộ): {questions} câu, mở đến {end} (giờ Việt Nam).\n"
+    "Mỗi đồng chí làm một lần. Sau mỗi câu có đáp án đúng và nguồn văn bản. Kết quả ghi vào sổ tập huấn."
+)
+QUIZ_START = "Bắt đầu"
+QUIZ_RESUME = "Bà con đang làm dở “{title}”. Làm tiếp câu đang chờ:"
+QUIZ_QUESTION = "Câu {n}/{total}: {prompt}\n{options}"
+QUIZ_RIGHT = "Đúng rồi!"
+QUIZ_WRONG = "Chưa đúng."
+QUIZ_FEEDBACK = "{verdict} Đáp án đúng: {letter}. {option}\n{explanation}\nNguồn: {source}"
+QUIZ_DONE = "Bà con đã làm xong “{title}”: đúng {score}/{total} câu, trong {duration}. Cảm ơn bà con đã tham gia!"
+QUIZ_DONE_TRAINING = (
+    "Đồng chí đã làm xong “{title}”: đúng {score}/{total} câu, trong {duration}. Kết quả đã ghi vào sổ tập huấn{post}."
+)
+QUIZ_ASK_NAME = (
+    "Bà con có đồng ý hiện tên “{name}” trên bảng xếp hạng của cuộc thi không? "
+    "Nếu không, bảng xếp hạng ghi “(ẩn danh)”."
+)
+QUIZ_NAME_YES = "Đồng ý hiện tên"
+QUIZ_NAME_NO = "Không, để ẩn danh"
+QUIZ_NAME_SHOWN = "Dạ, tên bà con sẽ hiện trên bảng xếp hạng."
+QUIZ_NAME_HIDDEN = "Dạ, bảng xếp hạng sẽ ghi bà con là “(ẩn danh)”."
+QUIZ_FINISHED_BEFORE = "Bà con đã thi “{title}” rồi: đúng {score}/{total} câu. Mỗi người chỉ thi một lần."
+QUIZ_LATE = "Cuộc thi “{title}” đã kết thúc lúc {end}, nên câu trả lời này không được tính. Cảm ơn bà con!"
+QUIZ_LATE_SCORE = " Trước đó bà con đúng {score}/{answered} câu."
+QUIZ_ALREADY_ANSWERED = "Câu đó bà con đã trả lời rồi. Câu đang chờ:"
+QUIZ_CLOSED = "Cuộc thi này không còn mở. Gõ /thi để xem cuộc thi đang mở."
+QUIZ_NOT_YOURS = "Nút này thuộc lượt thi của người khác. Bà con gõ /thi để tự thi nhé."
+QUIZ_OLD_BUTTON = "Nút này không còn dùng được. Bà con gõ /thi để xem cuộc thi đang mở."

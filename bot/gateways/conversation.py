@@ -31,6 +31,8 @@ from bot.gateways.person_locks import PersonLocks
 from bot.gateways.throttle import FloodGuard
 from bot.metrics import timing
 from bot.nlu.lengths import stated_length
+from bot.quizzes import store as quizzes
+from bot.quizzes.desk import QuizDesk, player_of
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rescue import contacts_reply
 from bot.sender_ids import sender_id
@@ -52,6 +54,7 @@ COMMANDS = {
     "dulieu": "dulieu", "du lieu": "dulieu", "du lieu cua toi": "dulieu", "xem du lieu": "dulieu",
     "xoadulieu": "xoadulieu", "xoa du lieu": "xoadulieu",
     "hoicanbo": "hoicanbo", "hoi can bo": "hoicanbo", "gap can bo": "hoicanbo",
+    "thi": "thi", "thi tim hieu": "thi", "cuoc thi": "thi",
     "broadcast": "broadcast", "broadcasts": "broadcasts", "traloi": "traloi", "huy": "huy",
 }  # fmt: skip
 # Commands for officers only (see `bot officer`); anyone else is refused and the attempt logged.
@@ -117,6 +120,7 @@ class Gateway:
         self.flood = flood or FloodGuard()
         self.composer = Composer(channel)
         self.desk = TicketDesk(channel)
+        self.quizzes = QuizDesk(channel)
         self._locks = PersonLocks()
         # Subscribers the assistant just asked their vessel's length (oldest first; at most MAX_ASKED kept).
         self._asked_length: dict[str, None] = {}
@@ -301,6 +305,7 @@ class Gateway:
             withdrawn_at=subscribers.local_time(s.withdrawn_at), created_at=subscribers.local_time(s.created_at),
             last_seen_at=subscribers.local_time(s.last_seen_at), publications=data.publications_received,
             messages=data.conversation_messages, tickets=tickets_line,
+            quizzes=await asyncio.to_thread(quizzes.taken_by, s.channel, s.channel_user_id),
         )  # fmt: skip
         return [OutMessage(text)]
 
@@ -314,6 +319,13 @@ class Gateway:
             for t in tickets.for_person(person.channel, person.channel_user_id)
         ]  # fmt: skip
         return "; ".join(listed) or "không có"
+
+    async def _cmd_thi(self, person: Subscriber) -> list[OutMessage]:
+        return await self.quizzes.open(await self._player(person))
+
+    async def _player(self, person: Subscriber) -> quizzes.Player:
+        officer = await asyncio.to_thread(officers.find, self.channel.name, person.channel_user_id)
+        return player_of(person, officer)
 
     async def _cmd_xoadulieu(self, person: Subscriber) -> list[OutMessage]:
         buttons = (Button(fixed_texts.DELETE_YES, "#delete:yes"), Button(fixed_texts.DELETE_NO, "#delete:no"))
@@ -350,6 +362,8 @@ class Gateway:
             return [OutMessage(fixed_texts.NOT_DELETED)]
         if name == "ticket":
             return await self.desk.on_button(person, value)
+        if name == "quiz":
+            return await self.quizzes.on_button(await self._player(person), value)
         return [OutMessage(fixed_texts.UNKNOWN_COMMAND)]
 
     def _area_buttons(self) -> tuple[Button, ...]:

@@ -181,6 +181,20 @@ def attempt_of(quiz_id: int, channel: str, user_id: str) -> QuizAttempt | None:
         ).scalar_one_or_none()  # fmt: skip
 
 
+def get_attempt(attempt_id: int) -> QuizAttempt | None:
+    with db.session() as session:
+        return session.get(QuizAttempt, attempt_id)
+
+
+def taken_by(channel: str, user_id: str) -> int:
+    """How many quizzes the person started (their personal data, /dulieu)."""
+    with db.session() as session:
+        return session.execute(
+            select(func.count()).select_from(QuizAttempt)
+            .where(QuizAttempt.channel == channel, QuizAttempt.channel_user_id == user_id)
+        ).scalar_one()  # fmt: skip
+
+
 def start(quiz: Quiz, player: Player) -> QuizAttempt:
     """The person's attempt at this quiz: a new one (questions in an order of their own), or the one they left."""
     found = attempt_of(quiz.id, player.channel, player.user_id)
