@@ -3,11 +3,15 @@
 The browser never talks to Rasa directly: ``POST /api/chat`` forwards the text to Rasa's REST
 channel with the visitor's pseudonymous id (a random cookie) and ``channel: webchat``, so Rasa's
 HTTP API can stay bound to localhost.
+
+Quizzes (``/thi``, "thi tìm hiểu" and the ``#quiz:`` buttons) are played here, before Rasa, with the visitor as
+the player (bot/quizzes/desk.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import time
 import uuid
@@ -16,12 +20,19 @@ import aiohttp
 from aiohttp import web
 
 from bot import fixed_texts, subscribers
+from bot.channels.types import WEBCHAT
+from bot.gateways.conversation import command_of
 from bot.metrics import timing
 from bot.publications.catalogue import by_id
+from bot.quizzes.desk import QuizDesk
+from bot.quizzes.store import Player
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.sender_ids import sender_id
 
+logger = logging.getLogger(__name__)
+
 VISITOR_COOKIE = "visitor"
+QUIZZES = QuizDesk(WEBCHAT)
 
 routes = web.RouteTableDef()
 
@@ -61,6 +72,11 @@ async def chat_message(request: web.Request) -> web.Response:
     pace = request.app["visitors"].check(visitor), request.app["addresses"].check(request.remote or "")
     if pace != ("ok", "ok"):
         return web.json_response({"replies": [{"text": fixed_texts.TOO_FAST}]}, status=429)
+    played = await _quiz(visitor, body.get("message", ""))
+    if played is not None:
+        answered = web.json_response({"replies": played})
+        answered.set_cookie(VISITOR_COOKIE, visitor, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+        return answered
     client: RasaClient = request.app["rasa"]
     message_id = uuid.uuid4().hex
     metadata = {"channel": "webchat", timing.RECEIVED_AT: received}
@@ -78,3 +94,22 @@ async def chat_message(request: web.Request) -> web.Response:
     if message_id:  # what the visitor waited, up to the reply leaving (bot/metrics/timing.py)
         timing.record_soon(message_id, "webchat", received, time.time())
     return result
+
+
+async def _quiz(visitor: str, message: str) -> list[dict] | None:
+    """The replies if the message is about a quiz (in Rasa's REST shape, which chat.js renders), else None."""
+    text = message.strip()
+    player = Player("webchat", visitor, None, None)
+    try:
+        if text.startswith("#quiz:"):
+            messages = await QUIZZES.on_button(player, text.removeprefix("#quiz:"))
+        elif (command_of(text) or ("",))[0] == "thi":
+            messages = await QUIZZES.open(player)
+        else:
+            return None
+    except Exception:
+        logger.exception("Web chat: a quiz message failed")
+        return [{"text": fixed_texts.TRY_AGAIN}]
+    return [
+        {"text": m.text, "buttons": [{"title": b.title, "payload": b.payload} for b in m.buttons]} for m in messages
+    ]

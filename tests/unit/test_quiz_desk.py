@@ -8,17 +8,21 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select, update
 
 from bot import fixed_texts
 from bot.broadcasts import officers
+from bot.channels.render import Button, OutMessage
 from bot.channels.types import TELEGRAM, ZALO
 from bot.gateways.conversation import Gateway, Incoming
 from bot.gateways.throttle import FloodGuard
 from bot.quizzes import results, store
 from bot.quizzes.drafting import parse_items
+from bot.settings import get_settings
 from bot.storage import db
-from bot.storage.models import Quiz, QuizQuestion, utcnow
+from bot.storage.models import Quiz, QuizAttempt, QuizQuestion, utcnow
+from bot.web.app import create_app
 from tests.unit.fakes import Assistant
 from tests.unit.test_quizzes import ITEMS, KB
 
@@ -166,3 +170,44 @@ def test_a_zalo_question_fits_its_buttons(app_database):
     (question,) = say(gateway, f"#quiz:go:{quiz.id}", user="5551")
     assert len(question.buttons) <= ZALO.max_buttons
     assert all(len(b.title) <= ZALO.max_button_title for b in question.buttons)
+
+
+class WebAssistant(Assistant):
+    async def close(self) -> None:
+        pass
+
+
+async def test_the_web_chat_plays_before_the_assistant_with_the_visitor_as_player(app_database):
+    quiz = make_quiz()
+    rasa = WebAssistant(ANSWER)
+    app = create_app(get_settings(), rasa)  # type: ignore[arg-type]
+    app["visitors"] = FloodGuard(burst=1000)
+    async with TestClient(TestServer(app)) as client:
+
+        async def send(message: str) -> list[dict]:
+            response = await client.post("/api/chat", json={"message": message})
+            assert response.status == 200
+            return (await response.json())["replies"]
+
+        (intro,) = await send("thi tìm hiểu")
+        assert [b["payload"] for b in intro["buttons"]] == [f"#quiz:go:{quiz.id}"]
+        replies = await send(intro["buttons"][0]["payload"])
+        while replies[-1]["buttons"]:
+            assert replies[-1]["text"].startswith("Câu ") and len(replies[-1]["buttons"]) == 4
+            replies = await send(right_payload([render_back(r) for r in replies]))
+        assert replies[-1]["text"].startswith("Bà con đã làm xong") and "đúng 3/3 câu" in replies[-1]["text"]
+        assert [r["text"] for r in await send("/thi")] == [
+            fixed_texts.QUIZ_FINISHED_BEFORE.format(title=quiz.title, score=3, total=3)
+        ]
+        assert await send("lanh hai rong bao nhieu") == ANSWER and rasa.texts == ["lanh hai rong bao nhieu"]
+    attempt = store.attempt_of(quiz.id, "webchat", client_visitor(quiz.id))
+    assert attempt.finished_at is not None and attempt.display_name is None
+
+
+def render_back(reply: dict) -> OutMessage:
+    return OutMessage(reply["text"], tuple(Button(b["title"], b["payload"]) for b in reply.get("buttons", [])))
+
+
+def client_visitor(quiz_id: int) -> str:
+    with db.session() as session:
+        return session.execute(select(QuizAttempt.channel_user_id).where(QuizAttempt.quiz_id == quiz_id)).scalar_one()
