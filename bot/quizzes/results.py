@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from bot.areas import by_key
 from bot.storage import db
@@ -25,6 +27,9 @@ from bot.storage.models import (
     SubscriberStatus,
 )
 from bot.vietnam_time import shown
+
+if TYPE_CHECKING:
+    from bot.metrics.figures import Period
 
 ANONYMOUS = "(ẩn danh)"
 NO_AREA = "(chưa rõ khu vực)"
@@ -196,20 +201,25 @@ def _group(attempts: list[QuizAttempt], key: Callable[[QuizAttempt], object]) ->
     return grouped
 
 
-def training_summary() -> list[dict[str, Any]]:
-    """Who of the officers completed which training set, when, with what score."""
-    with db.session() as session:
-        rows = session.execute(
-            select(QuizAttempt, Quiz.title, Officer.name, Officer.channel, Officer.channel_user_id)
-            .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-            .outerjoin(Officer, Officer.id == QuizAttempt.officer_id)
-            .where(Quiz.track == "officers")
-            .order_by(QuizAttempt.finished_at.desc(), QuizAttempt.id)
-        ).all()
+def training_summary(period: Period | None = None, connection: Connection | None = None) -> list[dict[str, Any]]:
+    """Who of the officers completed which training set, when, with what score (attempts finished in ``period``
+    only, when given; on ``connection``, else the application's database)."""
+    query = (
+        select(QuizAttempt, Quiz.title, Officer.name, Officer.channel, Officer.channel_user_id)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .outerjoin(Officer, Officer.id == QuizAttempt.officer_id)
+        .where(Quiz.track == "officers")
+        .order_by(QuizAttempt.finished_at.desc(), QuizAttempt.id)
+    )
+    if period is not None:
+        query = query.where(period.where(QuizAttempt.finished_at))
+    with Session(bind=connection) if connection is not None else db.session() as session:
+        rows = session.execute(query).all()
         totals = dict(session.execute(select(QuizQuestion.quiz_id, func.count()).group_by(QuizQuestion.quiz_id)).all())
     return [
         {
             "officer": name or (f"{channel}:{user_id}" if channel else attempt.display_name or ANONYMOUS),
+            "officer_id": attempt.officer_id,
             "post": attempt.post or "",
             "set": title,
             "completed": attempt.finished_at is not None,

@@ -46,6 +46,7 @@ PAGES = [
     ("/dashboard/publications", "Tài liệu"),
     ("/dashboard/broadcasts", "Tin đã gửi"),
     ("/dashboard/tickets", "Hỏi cán bộ"),
+    ("/dashboard/quizzes", "Cuộc thi"),
     ("/dashboard/report", "Báo cáo định kỳ"),
 ]
 OUTCOME_COLUMNS = list(OUTCOME_LABELS.items())
