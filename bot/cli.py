@@ -307,6 +307,56 @@ def _operator() -> str:
         return "unknown"
 
 
+def cmd_campaign(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.areas import AmbiguousArea, UnknownArea
+    from bot.campaigns import links, store
+    from bot.campaigns.codes import parse
+    from bot.campaigns.figures import COUNTS
+    from bot.campaigns.poster import leaflet
+    from bot.metrics.figures import Figures, Period
+    from bot.vietnam_time import shown, vietnam_day
+
+    settings = get_settings()
+    if args.action == "list":
+        for campaign in store.listing():
+            print(f"{campaign.code}\t{campaign.area or '-'}\t{shown(campaign.created_at)}\t{campaign.created_by}\t"
+                  f"{campaign.name}")  # fmt: skip
+        return 0
+    try:
+        if args.action == "create":
+            campaign = store.create(args.name, args.area, created_by=f"cli:{_operator()}")
+            out = Path(args.out) if args.out else settings.var_dir / "campaigns" / f"{campaign.code}.pdf"
+            print(f"Leaflet ({args.size.upper()}): {leaflet(campaign, out, args.size)}")
+            print(f"Link: {links.main_link(campaign.code)}")
+            if not settings.telegram_bot_username:
+                print("Note: TELEGRAM_BOT_USERNAME is not set: the QR code opens the web chat", file=sys.stderr)
+            print(f"Campaign code: {campaign.code}")
+            return 0
+        if parse(args.code) is None:
+            raise store.CampaignError(f"{args.code!r} is not a campaign code (6 letters and digits, e.g. K7M4PQ)")
+        campaign = store.find(args.code)
+        if campaign is None:
+            raise store.CampaignError(f"no campaign {parse(args.code)} (bot campaign list)")
+    except (store.CampaignError, UnknownArea, AmbiguousArea, OSError) as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    try:
+        period = Period.parse(args.since or vietnam_day(campaign.created_at).isoformat(), args.until)
+    except ValueError as error:
+        print(f"Error: {error} (dates are YYYY-MM-DD)", file=sys.stderr)
+        return 2
+    found = Figures().campaigns(period)["by_campaign"]
+    row = next((r for r in found if r["code"] == campaign.code), dict.fromkeys(COUNTS, 0))
+    code = campaign.code
+    result = {"code": code, "name": campaign.name, "area": campaign.area, "post": row.get("post"),
+              "since": str(period.since), "until": str(period.until), **{k: row[k] for k in COUNTS},
+              "telegram_link": links.telegram_link(code), "web_link": links.web_link(code)}  # fmt: skip
+    _print_figures(result, args.json)
+    return 0
+
+
 def cmd_user(args: argparse.Namespace) -> int:
     from bot.areas import AmbiguousArea, UnknownArea, resolve
     from bot.web import auth
@@ -356,7 +406,6 @@ def _read_password() -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    import json
 
     from bot.metrics.figures import Figures, Period
 
@@ -365,13 +414,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"Error: {error} (dates are YYYY-MM-DD)", file=sys.stderr)
         return 2
-    stats = Figures().stats(period)
-    if args.json:
-        print(json.dumps(stats, ensure_ascii=False, indent=1))
-    else:
-        for key, value in stats.items():
-            print(f"{key:22} {value}")
+    _print_figures(Figures().stats(period), args.json)
     return 0
+
+
+def _print_figures(figures: dict[str, object], as_json: bool) -> None:
+    """Figures as JSON, or one "key  value" line each."""
+    import json
+
+    if as_json:
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
+        return
+    for key, value in figures.items():
+        print(f"{key:22} {value}")
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -494,6 +549,19 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
     cancel = actions.add_parser("cancel", help="stop sending what is not sent yet")
     cancel.add_argument("id", type=int)
+    campaign = add("campaign", cmd_campaign, "QR codes on printed matter: create a leaflet, list, stats.")
+    campaign_actions = campaign.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = campaign_actions.add_parser("create", help="a campaign and its printable leaflet; the code last")
+    create.add_argument("--name", required=True, help='as people read it: "Hội nghị Sa Huỳnh 12/2026"')
+    create.add_argument("--area", help="area key or name: its border post gets the figures")
+    create.add_argument("--size", choices=["a5", "a4"], default="a5")
+    create.add_argument("--out", help="the PDF file (default: var/campaigns/<code>.pdf)")
+    campaign_actions.add_parser("list", help="every campaign, newest first")
+    campaign_stats = campaign_actions.add_parser("stats", help="people it brought: started, subscribed, asked, played")
+    campaign_stats.add_argument("code")
+    campaign_stats.add_argument("--json", action="store_true")
+    campaign_stats.add_argument("--since", help="YYYY-MM-DD, Vietnam date (default: the day it was made)")
+    campaign_stats.add_argument("--until", help="YYYY-MM-DD, Vietnam date (default: today)")
     user = add("user", cmd_user, "Manage dashboard accounts (the password is asked, or read from stdin).")
     user.add_argument("action", choices=["add", "list", "remove"])
     user.add_argument("name", nargs="?")

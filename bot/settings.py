@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     telegram_webhook_url: str = _var("", "TELEGRAM_WEBHOOK_URL")
     telegram_webhook_secret: str = _var("", "TELEGRAM_WEBHOOK_SECRET")
     telegram_webhook_port: int = _var(8443, "TELEGRAM_WEBHOOK_PORT", ge=1, le=65535)
+    # The bot's @username, for the t.me links printed on campaigns' QR codes (bot/campaigns/).
+    telegram_bot_username: str = _var("", "TELEGRAM_BOT_USERNAME")
+    # Where people reach the web app (web chat, downloads) from outside; default: http://localhost:<WEB_PORT>.
+    public_web_url: str = _var("", "PUBLIC_WEB_URL")
     zalo_app_id: str = _var("", "ZALO_APP_ID")
     zalo_oa_secret_key: str = _var("", "ZALO_OA_SECRET_KEY")
     # The token endpoint wants the app's secret; deployments that only set the OA key use that.
@@ -98,6 +102,7 @@ class Settings(BaseSettings):
     zalo_refresh_token: str = _var("", "ZALO_REFRESH_TOKEN")
     zalo_api_url: str = _var("https://openapi.zalo.me", "ZALO_API_URL")
     zalo_oauth_url: str = _var("https://oauth.zaloapp.com", "ZALO_OAUTH_URL")
+    zalo_oa_id: str = _var("", "ZALO_OA_ID")  # the Official Account's id: https://zalo.me/<id> on printed matter
     # Telegram allows about 30 messages a second overall; Zalo about 4,000 requests a minute per app.
     broadcast_telegram_rate: float = _var(30.0, "BROADCAST_TELEGRAM_RATE", gt=0)
     broadcast_zalo_rate: float = _var(50.0, "BROADCAST_ZALO_RATE", gt=0)
@@ -143,6 +148,8 @@ class Settings(BaseSettings):
             values["action_endpoint_url"] or f"http://127.0.0.1:{values['actions_port']}/webhook"
         )
         values["zalo_app_secret"] = values["zalo_app_secret"] or values["zalo_oa_secret_key"]
+        values["public_web_url"] = (values["public_web_url"] or f"http://localhost:{values['web_port']}").rstrip("/")
+        values["telegram_bot_username"] = values["telegram_bot_username"].lstrip("@")
         return values
 
     def rasa_api_token(self) -> str:

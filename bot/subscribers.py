@@ -23,6 +23,7 @@ from bot.settings import get_settings, secret_in_var
 from bot.storage import db
 from bot.storage.models import (
     BroadcastDelivery,
+    CampaignStart,
     DailyUser,
     Interaction,
     PublicationSend,
@@ -189,7 +190,7 @@ def _anonymise(session: Session, channel: str, user_id: str, ref: str) -> None:
     """Replace the person's pseudonym by a random one, and drop their platform id from broadcast
     deliveries: the counts stay, the link to the person goes."""
     unlinked = "deleted-" + secrets.token_hex(8)
-    for table in (PublicationSend, Interaction, DailyUser, SubscriptionEvent):
+    for table in (PublicationSend, Interaction, DailyUser, SubscriptionEvent, CampaignStart):
         session.execute(update(table).where(table.user_ref == ref).values(user_ref=unlinked))
     session.execute(
         update(BroadcastDelivery)

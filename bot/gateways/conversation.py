@@ -25,6 +25,8 @@ from bot.areas import WHICH_AREA, Area, area_candidates, areas, by_key
 from bot.backoff import Backoff
 from bot.broadcasts import officers
 from bot.broadcasts.composer import Composer
+from bot.campaigns import codes
+from bot.campaigns import store as campaigns
 from bot.channels.render import Button, OutMessage, render
 from bot.channels.types import ChannelType
 from bot.gateways.person_locks import PersonLocks
@@ -190,6 +192,11 @@ class Gateway:
             return [OutMessage(fixed_texts.NOT_UNDERSTOOD_KIND)]
         if text.startswith("#"):
             return await self._button(person, text[1:])
+        if command is None and codes.parse(text):  # a campaign's code typed (Zalo has no start parameter)
+            if await asyncio.to_thread(campaigns.record_start, text, self.channel.name, incoming.user_id):
+                command = ("start", "")
+        elif command is not None and command[0] == "start" and command[1]:  # t.me/<bot>?start=<code>
+            await asyncio.to_thread(campaigns.record_start, command[1], self.channel.name, incoming.user_id)
         if command is not None and command[0] == "hoicanbo":
             return await self.desk.ask_for_person(person, command[1])
         if command is not None:

@@ -3,8 +3,8 @@
 
 Dates are Vietnam dates (UTC+7), both ends included; the database stores UTC. Counts of messages,
 people, outcomes and response times come from the daily totals (bot/metrics/rollups.py); the
-unanswered questions, publications, subscriptions, broadcasts and tickets (questions passed on to officers,
-bot/tickets/figures.py) from their own rows.
+unanswered questions, publications, subscriptions, broadcasts, tickets (questions passed on to officers,
+bot/tickets/figures.py) and the people campaigns brought (bot/campaigns/figures.py) from their own rows.
 
 Every message has one outcome (bot/metrics/outcomes.py): ``answered``, ``choices`` (offered choices),
 ``declined`` (out of scope) or ``not_understood``; ``fallbacks`` = choices + not understood, as before.
@@ -24,6 +24,7 @@ from sqlalchemy import Date, and_, case, cast, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from bot.areas import by_key
+from bot.campaigns.figures import campaign_figures
 from bot.knowledge.base import knowledge
 from bot.metrics.outcomes import CHOICES, DECLINED, NOT_UNDERSTOOD, OUTCOMES
 from bot.metrics.rollups import RASA, WAIT
@@ -214,12 +215,23 @@ class Figures:
         for part in ("by_area", "by_post"):
             result[f"tickets_{part}"] = {r["key"]: {k: v for k, v in r.items() if k not in ("key", "name")}
                                          for r in tickets[part]}  # fmt: skip
+        campaigns = self.campaigns(period)
+        result["campaigns"] = {
+            **{k: v for k, v in campaigns.items() if not k.startswith("by_")},
+            "by_campaign": {r["code"]: {k: v for k, v in r.items() if k != "code"} for r in campaigns["by_campaign"]},
+            "by_post": {r["name"]: {k: v for k, v in r.items() if k != "name"} for r in campaigns["by_post"]},
+        }
         return result
 
     def tickets(self, period: Period) -> dict[str, Any]:
         """Tickets opened and answered, and the hours to answer, with ``by_area`` and ``by_post`` rows."""
         with self.engine.connect() as connection:
             return ticket_figures(connection, period)
+
+    def campaigns(self, period: Period) -> dict[str, Any]:
+        """People brought by the QR codes of printed matter: started, subscribed, asked, played (bot/campaigns/)."""
+        with self.engine.connect() as connection:
+            return campaign_figures(connection, period)
 
     @staticmethod
     def _bucket(connection: Connection, day: Any, granularity: str) -> Any:
@@ -336,6 +348,7 @@ class Figures:
             "by_area": lambda: self.by_area(period), "top": lambda: self.top_topics(period, 10),
             "publications": lambda: self.publications(period), "broadcasts": lambda: self.broadcasts(period),
             "unanswered": lambda: self.unanswered(period, 15), "tickets": lambda: self.tickets(period),
+            "campaigns": lambda: self.campaigns(period),
         }  # fmt: skip
         return side_by_side(parts)
 

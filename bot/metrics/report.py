@@ -6,9 +6,10 @@ from typing import Any
 
 from fpdf import FPDF
 
+from bot.campaigns.figures import COUNTS
 from bot.metrics.figures import Period
 from bot.metrics.outcomes import OUTCOME_LABELS
-from bot.publications.pdf import FONT_DIR
+from bot.publications.pdf import add_fonts
 
 LABELS = [
     ("users", "Số người đã hỏi (mọi kênh)"),
@@ -39,8 +40,7 @@ def _value(value: Any, key: str = "") -> str:
 
 def report_pdf(report: dict[str, Any], period: Period) -> bytes:
     pdf = FPDF(format=(210, 297))
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    add_fonts(pdf)
     pdf.set_title("Báo cáo hoạt động Trợ lý biển đảo")
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 15)
@@ -66,6 +66,10 @@ def report_pdf(report: dict[str, Any], period: Period) -> bytes:
     _section(pdf, "Câu hỏi gửi cán bộ biên phòng, theo khu vực (gửi / đã trả lời, giờ đến khi trả lời)",
              [(r["name"], _tickets(r)) for r in tickets["by_area"]])  # fmt: skip
     _section(pdf, "Câu hỏi đã trả lời, theo đồn biên phòng", [(r["name"], _tickets(r)) for r in tickets["by_post"]])
+    campaigns = report["campaigns"]
+    _section(pdf, "Chiến dịch, mã QR trên tài liệu in (người bắt đầu / đăng ký / hỏi / dự thi)",
+             [(f"{r['name'][:70]} ({r['code']})", _campaign(r)) for r in campaigns["by_campaign"]])  # fmt: skip
+    _section(pdf, "Chiến dịch, theo đồn biên phòng", [(r["name"], _campaign(r)) for r in campaigns["by_post"]])
     _section(pdf, "Câu hỏi bot chưa trả lời (xem có cần bổ sung kiến thức)",
              [(r["question"][:80], f"{r['count']} lần") for r in report["unanswered"]])  # fmt: skip
     return bytes(pdf.output())
@@ -75,6 +79,10 @@ def _tickets(row: dict[str, Any]) -> str:
     sent = f"{row['tickets']} / " if "tickets" in row else ""
     p50, p90 = (_value(row[f"ticket_answer_{p}_hours"], "_hours") for p in ("p50", "p90"))
     return f"{sent}{row['tickets_answered']} đã trả lời; trung vị {p50}, 90%: {p90}"
+
+
+def _campaign(row: dict[str, Any]) -> str:
+    return " / ".join(str(row[count]) for count in COUNTS)
 
 
 def _section(pdf: FPDF, title: str, rows: list[tuple[str, str]]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from bot.campaigns.qr import qr_block
 from bot.knowledge.base import KnowledgeBase
 from bot.publications.catalogue import Publication
 from bot.rescue import rescue_contacts
@@ -30,14 +31,20 @@ class _Handbook(FPDF):
         self.cell(0, 8, f"Trang {self.page_no()}", align="C")
 
 
-def build_handbook(publication: Publication, kb: KnowledgeBase, out: Path) -> Path:
+def add_fonts(pdf: FPDF) -> None:
+    """The embedded Unicode font, regular and bold, as "DejaVu"."""
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+
+
+def build_handbook(publication: Publication, kb: KnowledgeBase, out: Path, campaign_code: str | None = None) -> Path:
+    """The handbook; with ``campaign_code``, its first page carries the QR code and links of that campaign."""
     pdf = _Handbook(format=(148, 210))  # A5, in millimetres
     pdf.set_creation_date(CREATION_DATE)
     pdf.set_title(publication.title)
     pdf.set_author(publication.issuer)
     pdf.set_lang("vi")
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    add_fonts(pdf)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 15)
@@ -50,6 +57,9 @@ def build_handbook(publication: Publication, kb: KnowledgeBase, out: Path) -> Pa
     pdf.ln(2)
     pdf.set_font("DejaVu", "B", 9)
     pdf.multi_cell(0, 5, rescue_contacts(), border=1, padding=2, new_x="LMARGIN", new_y="NEXT")
+    if campaign_code:
+        pdf.ln(3)
+        qr_block(pdf, campaign_code)
     for topic in publication.from_topics:
         pdf.ln(4)
         pdf.set_font("DejaVu", "B", 12)

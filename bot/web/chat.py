@@ -2,7 +2,8 @@
 
 The browser never talks to Rasa directly: ``POST /api/chat`` forwards the text to Rasa's REST
 channel with the visitor's pseudonymous id (a random cookie) and ``channel: webchat``, so Rasa's
-HTTP API can stay bound to localhost.
+HTTP API can stay bound to localhost. A campaign's link (``/?c=<code>``, printed under its QR code) records
+that the visitor started from that campaign (bot/campaigns/); any other ``c`` is ignored.
 
 Quizzes (``/thi``, "thi tìm hiểu" and the ``#quiz:`` buttons) are played here, before Rasa, with the visitor as
 the player (bot/quizzes/desk.py).
@@ -20,6 +21,7 @@ import aiohttp
 from aiohttp import web
 
 from bot import fixed_texts, subscribers
+from bot.campaigns import store as campaigns
 from bot.channels.types import WEBCHAT
 from bot.gateways.conversation import command_of
 from bot.metrics import timing
@@ -37,9 +39,25 @@ QUIZZES = QuizDesk(WEBCHAT)
 routes = web.RouteTableDef()
 
 
+def _visitor(request: web.Request) -> str:
+    """The visitor's id from their cookie, or a new one."""
+    visitor = request.cookies.get(VISITOR_COOKIE, "")
+    return visitor if visitor.isalnum() and len(visitor) == 32 else secrets.token_hex(16)
+
+
+def _keep_visitor(response: web.StreamResponse, visitor: str) -> None:
+    response.set_cookie(VISITOR_COOKIE, visitor, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+
+
 @routes.get("/")
 async def chat_page(request: web.Request) -> web.StreamResponse:
-    return web.FileResponse(request.app["static_dir"] / "chat.html")
+    response = web.FileResponse(request.app["static_dir"] / "chat.html")
+    code = request.query.get("c", "")
+    if code:
+        visitor = _visitor(request)
+        if await asyncio.to_thread(campaigns.record_start, code, "webchat", visitor) is not None:
+            _keep_visitor(response, visitor)
+    return response
 
 
 @routes.get("/publications/{publication_id}.pdf")
@@ -65,9 +83,7 @@ async def chat_message(request: web.Request) -> web.Response:
         return web.json_response({"error": 'the body must be JSON: {"message": "..."}'}, status=400)
     if not isinstance(body, dict) or not isinstance(body.get("message", ""), str):
         return web.json_response({"error": "'message' must be a string"}, status=400)
-    visitor = request.cookies.get(VISITOR_COOKIE, "")
-    if not (visitor.isalnum() and len(visitor) == 32):
-        visitor = secrets.token_hex(16)
+    visitor = _visitor(request)
     # One visitor gets a person's pace; one address (a whole harbour behind one mobile NAT) more.
     pace = request.app["visitors"].check(visitor), request.app["addresses"].check(request.remote or "")
     if pace != ("ok", "ok"):
@@ -75,7 +91,7 @@ async def chat_message(request: web.Request) -> web.Response:
     played = await _quiz(visitor, body.get("message", ""))
     if played is not None:
         answered = web.json_response({"replies": played})
-        answered.set_cookie(VISITOR_COOKIE, visitor, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+        _keep_visitor(answered, visitor)
         return answered
     client: RasaClient = request.app["rasa"]
     message_id = uuid.uuid4().hex
@@ -90,7 +106,7 @@ async def chat_message(request: web.Request) -> web.Response:
             reply["custom"] = {"document": {"title": document["title"], "url": document["url"]}}
             await asyncio.to_thread(subscribers.record_publication_send, document["publication_id"], "webchat", visitor)
     result = web.json_response({"replies": replies})
-    result.set_cookie(VISITOR_COOKIE, visitor, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+    _keep_visitor(result, visitor)
     if message_id:  # what the visitor waited, up to the reply leaving (bot/metrics/timing.py)
         timing.record_soon(message_id, "webchat", received, time.time())
     return result

@@ -47,6 +47,7 @@ PAGES = [
     ("/dashboard/broadcasts", "Tin đã gửi"),
     ("/dashboard/tickets", "Hỏi cán bộ"),
     ("/dashboard/quizzes", "Cuộc thi"),
+    ("/dashboard/campaigns", "Chiến dịch"),
     ("/dashboard/report", "Báo cáo định kỳ"),
 ]
 OUTCOME_COLUMNS = list(OUTCOME_LABELS.items())
