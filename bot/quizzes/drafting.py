@@ -8,6 +8,7 @@ that no wrong option is a true statement of the entry.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections.abc import Iterable
@@ -100,11 +101,25 @@ def wrong_options(item: Item, items: Iterable[Item]) -> list[str]:
     return sorted(value for key, value in found.items() if key not in stated and key != norm(item.right))
 
 
+def _number(value: str) -> float | None:
+    found = re.match(r"\d+(?:[.,]\d+)?", value.strip())
+    return float(found.group(0).replace(",", ".")) if found and found.group(0) == value.split()[0] else None
+
+
+def _alike(right: str, wrong: list[str], keep: int = OPTIONS + 1) -> list[str]:
+    """For numbers, the wrong options closest in size to the right one ("14" among 5, 21, 55, not 91)."""
+    target = _number(right)
+    sized = [(abs(math.log((n or 0) + 1) - math.log(target + 1)), w) for w in wrong if (n := _number(w)) is not None]
+    if target is None or len(sized) < len(wrong):
+        return wrong
+    return [w for _, w in sorted(sized)[:keep]]
+
+
 def draft(item: Item, items: Iterable[Item], rng: random.Random) -> Draft | None:
     wrong = wrong_options(item, items)
     if len(wrong) < OPTIONS - 1:
         return None
-    options = [item.right, *rng.sample(wrong, OPTIONS - 1)]
+    options = [item.right, *rng.sample(_alike(item.right, wrong), OPTIONS - 1)]
     rng.shuffle(options)
     entry = item.entry
     return Draft(entry.id, entry.topic, item.question, tuple(options), options.index(item.right),
