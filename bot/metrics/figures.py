@@ -27,6 +27,7 @@ from bot.areas import by_key
 from bot.campaigns.figures import campaign_figures
 from bot.knowledge.base import knowledge
 from bot.metrics.outcomes import CHOICES, DECLINED, NOT_UNDERSTOOD, OUTCOMES
+from bot.metrics.rewards import quiz_totals, rewards_figures
 from bot.metrics.rollups import RASA, WAIT
 from bot.publications.catalogue import by_id as publication_by_id
 from bot.storage import db
@@ -211,6 +212,7 @@ class Figures:
         result["by_area"] = {
             r["key"]: {k: v for k, v in r.items() if k not in ("key", "name")} for r in self.by_area(period)
         }
+        result.update(self.quizzes(period))
         tickets = self.tickets(period)
         for part in ("by_area", "by_post"):
             result[f"tickets_{part}"] = {r["key"]: {k: v for k, v in r.items() if k not in ("key", "name")}
@@ -222,6 +224,16 @@ class Figures:
             "by_post": {r["name"]: {k: v for k, v in r.items() if k != "name"} for r in campaigns["by_post"]},
         }
         return result
+
+    def rewards(self, period: Period) -> dict[str, Any]:
+        """For rewards at the review: ``posts`` and ``officers`` rows (bot/metrics/rewards.py)."""
+        with self.engine.connect() as connection:
+            return rewards_figures(connection, period)
+
+    def quizzes(self, period: Period) -> dict[str, int]:
+        """``quiz_participants`` (contest attempts begun in the period) and ``trainings_completed``."""
+        with self.engine.connect() as connection:
+            return quiz_totals(connection, period)
 
     def tickets(self, period: Period) -> dict[str, Any]:
         """Tickets opened and answered, and the hours to answer, with ``by_area`` and ``by_post`` rows."""
@@ -348,6 +360,7 @@ class Figures:
             "by_area": lambda: self.by_area(period), "top": lambda: self.top_topics(period, 10),
             "publications": lambda: self.publications(period), "broadcasts": lambda: self.broadcasts(period),
             "unanswered": lambda: self.unanswered(period, 15), "tickets": lambda: self.tickets(period),
+            "rewards": lambda: self.rewards(period),
             "campaigns": lambda: self.campaigns(period),
         }  # fmt: skip
         return side_by_side(parts)

@@ -70,6 +70,13 @@ def report_pdf(report: dict[str, Any], period: Period) -> bytes:
     _section(pdf, "Chiến dịch, mã QR trên tài liệu in (người bắt đầu / đăng ký / hỏi / dự thi)",
              [(f"{r['name'][:70]} ({r['code']})", _campaign(r)) for r in campaigns["by_campaign"]])  # fmt: skip
     _section(pdf, "Chiến dịch, theo đồn biên phòng", [(r["name"], _campaign(r)) for r in campaigns["by_post"]])
+    rewards = report["rewards"]
+    _section(pdf, "Khen thưởng, theo đồn (người nhận tin; tin, tỷ lệ nhận; đã trả lời, trung vị; dự thi; tập huấn)",
+             [(r["post"], _reward(r)) for r in rewards["posts"]])  # fmt: skip
+    _section(pdf, "Khen thưởng, theo cán bộ (cùng các cột)",
+             [(f"{r['name']} ({r['post'] or '–'})", _reward(r)) for r in rewards["officers"]])  # fmt: skip
+    _section(pdf, "Tập huấn cán bộ hoàn thành trong kỳ (bài, lúc, điểm)",
+             [(r["name"], r["training"][:60]) for r in rewards["officers"] if r["training"]])  # fmt: skip
     _section(pdf, "Câu hỏi bot chưa trả lời (xem có cần bổ sung kiến thức)",
              [(r["question"][:80], f"{r['count']} lần") for r in report["unanswered"]])  # fmt: skip
     return bytes(pdf.output())
@@ -83,6 +90,12 @@ def _tickets(row: dict[str, Any]) -> str:
 
 def _campaign(row: dict[str, Any]) -> str:
     return " / ".join(str(row[count]) for count in COUNTS)
+
+
+def _reward(row: dict[str, Any]) -> str:
+    rate, p50 = _value(row["delivery_rate"]), _value(row["ticket_answer_p50_hours"], "_hours")
+    return (f"{row['subscribers']}; {row['broadcasts']}, {rate}; {row['tickets_answered']}, {p50}; "
+            f"{row['quiz_attempts']}; {row['trainings_completed']}")  # fmt: skip
 
 
 def _section(pdf: FPDF, title: str, rows: list[tuple[str, str]]) -> None:

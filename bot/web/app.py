@@ -11,7 +11,7 @@ from bot.gateways.throttle import FloodGuard
 from bot.gateways.zalo import ZaloWebhook
 from bot.rasa_client import RasaClient
 from bot.settings import Settings, get_settings
-from bot.web import campaigns, chat, dashboard, quizzes, tickets
+from bot.web import campaigns, chat, dashboard, quizzes, rewards, tickets
 
 STATIC_DIR = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 64 * 1024  # a chat message, a Zalo event or a form: never more
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     app.add_routes(dashboard.routes)
     app.add_routes(tickets.routes)
     app.add_routes(quizzes.routes)
+    app.add_routes(rewards.routes)
     app.add_routes(campaigns.routes)
     app.router.add_static("/static/", STATIC_DIR)
     if settings.zalo_enabled:

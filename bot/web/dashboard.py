@@ -48,6 +48,7 @@ PAGES = [
     ("/dashboard/tickets", "Hỏi cán bộ"),
     ("/dashboard/quizzes", "Cuộc thi"),
     ("/dashboard/campaigns", "Chiến dịch"),
+    ("/dashboard/rewards", "Khen thưởng"),
     ("/dashboard/report", "Báo cáo định kỳ"),
 ]
 OUTCOME_COLUMNS = list(OUTCOME_LABELS.items())

@@ -21,7 +21,7 @@ from sqlalchemy import insert, select, update
 from bot.processes import free_port, launched, web_service
 from bot.settings import Settings, load_settings
 from bot.storage.db import make_engine, upgrade
-from bot.storage.models import DashboardSession, Ticket, TicketMessage, utcnow
+from bot.storage.models import Broadcast, DashboardSession, Quiz, QuizQuestion, Ticket, TicketMessage, utcnow
 from tests import metrics_data
 from tests.deployment import deployment_env
 
@@ -32,7 +32,8 @@ RANGE = f"since={metrics_data.SINCE}&until={metrics_data.UNTIL}"
 PROTECTED = ["/dashboard", "/dashboard/topics", "/dashboard/unanswered", "/dashboard/channels",
              "/dashboard/publications", "/dashboard/broadcasts", "/dashboard/report", "/dashboard/users",
              "/dashboard/broadcast", "/dashboard/series", "/dashboard/tickets", "/dashboard/tickets/figures",
-             "/dashboard/tickets/1/draft"]  # fmt: skip
+             "/dashboard/tickets/1/draft", "/dashboard/quizzes", "/dashboard/quizzes/1",
+             "/dashboard/quizzes/1/results", "/dashboard/rewards"]  # fmt: skip
 LY_SON_ONLY = ["--role", "officer", "--area", "Lý Sơn", "--post", "Đồn Biên phòng Lý Sơn"]
 
 
@@ -257,3 +258,123 @@ def test_the_review_figures_of_tickets_download_as_csv(page, site):
     rows = {(r["Theo"], r["Khu vực / đồn"]): r for r in csv.DictReader(io.StringIO(content))}
     assert rows[("khu vực", "Đặc khu Lý Sơn")]["Giờ đến khi trả lời (trung vị)"] == "2.0"
     assert rows[("đồn biên phòng", metrics_data.SA_HUYNH)]["Đã trả lời"] == "1"
+
+
+# ---- Cuộc thi and Khen thưởng ---------------------------------------------------------------------------
+
+
+def csv_rows(page: Page, link: str) -> list[dict[str, str]]:
+    with page.expect_download() as download:
+        page.click(f"text={link}")
+    return list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+
+
+def test_a_quiz_is_created_from_the_page(page, site):
+    log_in(page, site)  # staff create and review
+    page.click("nav >> text=Cuộc thi")
+    form = page.locator("#quiz-create")
+    form.locator("input[name=title]").fill("Tìm hiểu biển đảo tháng 12")
+    form.locator("input[name=questions]").fill("4")
+    form.locator("input[name=start]").fill("2030-12-01T07:00")
+    form.locator("input[name=end]").fill("2030-11-30T07:00")
+    form.locator("button[type=submit]").click()
+    assert page.inner_text("[role=alert]") == "Giờ kết thúc phải sau giờ bắt đầu."
+    assert page.input_value("#quiz-create input[name=title]") == "Tìm hiểu biển đảo tháng 12"  # kept as typed
+    page.fill("#quiz-create input[name=end]", "2030-12-15T22:00")
+    page.click("#quiz-create button[type=submit]")
+    assert page.inner_text("[role=status]").startswith("Đã tạo bản nháp.")
+    assert page.locator("#questions > li").count() == 4
+    assert "mở 2030-12-01 07:00, đóng 2030-12-15 22:00" in page.inner_text("main")
+
+
+def test_a_draft_is_reviewed_by_staff_and_published_by_an_admin(browser, page, site):
+    engine = make_engine(site.settings.database_url)
+    with engine.begin() as connection:
+        quiz = connection.execute(insert(Quiz).values(
+            title="Thi thử biển đảo", track="residents", area="ly_son", status="draft", created_by="cli:staff",
+            starts_at=metrics_data.vn("2030-12-01", 7), ends_at=metrics_data.vn("2030-12-15", 22),
+        )).inserted_primary_key[0]  # fmt: skip
+        connection.execute(insert(QuizQuestion), [
+            {"quiz_id": quiz, "position": n, "entry_id": "lanh_hai_rong", "topic": "vung_bien",
+             "prompt": f"Câu nháp {n}?", "options": "12 hải lý\n24 hải lý\n200 hải lý", "correct": 0,
+             "explanation": "Lãnh hải rộng 12 hải lý.", "source": "Luật Biển Việt Nam 2012"}
+            for n in (1, 2, 3)
+        ])  # fmt: skip
+    log_in(page, site)  # staff
+    page.goto(f"{site.base}/dashboard/quizzes")
+    page.locator("#quizzes tr", has_text="Thi thử biển đảo").locator("text=Duyệt, sửa").click()
+    first = page.locator("#questions > li").nth(0)
+    first.locator("textarea[name=prompt]").fill("Lãnh hải của Việt Nam rộng bao nhiêu hải lý?")
+    first.locator("input[name=option]").nth(1).fill("24 hải lý (vùng tiếp giáp)")
+    first.locator("input[name=correct]").nth(0).check()
+    first.locator("button[value=edit]").click()
+    assert page.inner_text("[role=status]") == "Đã lưu câu hỏi."
+    page.locator("#questions > li").nth(2).locator("button[value=remove]").click()
+    assert page.inner_text("[role=status]") == "Đã xóa câu hỏi."
+    assert page.locator("#questions > li").count() == 2 and page.locator("#quiz-publish").count() == 0
+    assert "Cán bộ (vai trò officer) hoặc quản trị viên xuất bản" in page.inner_text("main")
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    refused = httpx.post(f"{site.base}/dashboard/quizzes/{quiz}", cookies=cookies,
+                         data={"csrf": csrf, "action": "publish"})  # fmt: skip
+    assert refused.status_code == 403
+
+    admin = browser.new_context().new_page()
+    log_in(admin, site, user="quantri")
+    admin.goto(f"{site.base}/dashboard/quizzes/{quiz}")
+    assert admin.is_checked("#quiz-publish input[name=announce]")
+    admin.click("#quiz-publish button[value=publish]")
+    assert admin.inner_text("[role=status]").startswith("Đã xuất bản: mở từ 2030-12-01 07:00 đến 2030-12-15 22:00")
+    assert admin.locator("#questions textarea").count() == 0  # published: read only
+    with engine.connect() as connection:
+        published = connection.execute(select(Quiz).where(Quiz.id == quiz)).one()
+        prompts = connection.execute(select(QuizQuestion.prompt, QuizQuestion.options).where(
+            QuizQuestion.quiz_id == quiz).order_by(QuizQuestion.position)).all()  # fmt: skip
+        told = connection.execute(select(Broadcast).where(Broadcast.id == published.broadcast_id)).one()
+    assert (published.status, published.published_by) == ("published", "dashboard:quantri")
+    assert prompts[0] == ("Lãnh hải của Việt Nam rộng bao nhiêu hải lý?",
+                          "12 hải lý\n24 hải lý (vùng tiếp giáp)\n200 hải lý")  # fmt: skip
+    assert len(prompts) == 2 and told.target_areas == "ly_son" and "Thi thử biển đảo" in told.text
+    admin.context.close()
+
+
+def test_the_results_of_a_contest_and_their_csv(page, site):
+    log_in(page, site)
+    page.goto(f"{site.base}/dashboard/quizzes")
+    page.locator("#quizzes tr", has_text=metrics_data.CONTEST).locator("text=Kết quả").click()
+    assert page.inner_text("[data-figure=participants]") == "4"
+    assert page.inner_text("[data-figure=finished]") == "4 · 100.0%"
+    assert page.inner_text("[data-figure=score_distribution]") == "0: 1 · 1: 1 · 2: 2"
+    names = page.locator("#results-leaderboard tbody tr td:nth-child(2)").all_inner_texts()
+    assert names == ["Ngư dân Lý Sơn Một", "(ẩn danh)", "(ẩn danh)", "(ẩn danh)"]  # named only with consent
+    rows = csv_rows(page, "Tải CSV: tỷ lệ trả lời đúng theo câu hỏi")
+    assert [(r["Câu"], r["Tỷ lệ đúng"]) for r in rows] == [("1", "0.75"), ("2", "0.5")]
+    areas = {r["Khu vực"]: r for r in csv_rows(page, "Tải CSV: xã, phường, đặc khu")}
+    ly_son = areas["Đặc khu Lý Sơn"]
+    assert (ly_son["Người dự thi"], ly_son["Người nhận tin"]) == ("3", "4")  # subscribers active today
+
+
+def test_the_rewards_table_its_csv_and_bot_stats_agree(page, site):
+    log_in(page, site)
+    page.click("nav >> text=Khen thưởng")
+    page.fill("input[name=since]", metrics_data.SINCE)
+    page.fill("input[name=until]", metrics_data.UNTIL)
+    page.click("#filter button[type=submit]")
+    ly_son = page.locator(f"#rewards-posts tr[data-post='{metrics_data.LY_SON}'] td").all_inner_texts()
+    assert ly_son == ["Đặc khu Lý Sơn", "3", "1", "3 · 75.0%", "3", "2.0 giờ", "2", "0.667",
+                      "1\nTập huấn Luật Biên phòng (2026-10-08 10:00, 2/2)", "0 · 0"]  # fmt: skip
+    officer = page.locator("#rewards-officers tr[data-officer='telegram:901'] td").all_inner_texts()
+    assert officer[:7] == [metrics_data.LY_SON, "Đặc khu Lý Sơn", "3", "1", "3 · 75.0%", "5", "4.0 giờ"]
+    assert page.locator("#rewards-officers tr[data-officer='dashboard:lyson']").count() == 1  # an officer account
+    rows = {(r["Theo"], r["Đồn biên phòng / cán bộ"]): r for r in csv_rows(page, "Tải CSV khen thưởng")}
+    for post, expected in metrics_data.EXPECTED_REWARD_POSTS.items():
+        row = rows[("đồn biên phòng", post)]
+        assert int(row["Người nhận tin"]) == expected["subscribers"]
+        assert int(row["Lượt dự thi"]) == expected["quiz_attempts"]
+        assert int(row["Câu hỏi đã trả lời"]) == expected["tickets_answered"]
+    stats = json.loads(subprocess.run(
+        [sys.executable, "-m", "bot", "stats", "--json", "--since", metrics_data.SINCE, "--until", metrics_data.UNTIL],
+        env=site.env, capture_output=True, text=True, check=True).stdout)  # fmt: skip
+    assert {k: stats[k] for k in metrics_data.EXPECTED_QUIZ_TOTALS} == metrics_data.EXPECTED_QUIZ_TOTALS
+    page.goto(f"{site.base}/dashboard/report?{RANGE}")
+    assert "Trung úy A" in page.inner_text("#report-rewards")
