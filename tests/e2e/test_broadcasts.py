@@ -199,8 +199,12 @@ def test_bad_broadcast_commands_get_a_clear_error(env, args, message):
 
 
 def test_officers_are_managed_from_the_command_line(env):
-    assert "added" in env.bot("officer", "add", "telegram:42", "--name", "Đồn BP Lý Sơn").stdout
-    assert "telegram:42\tofficer\tĐồn BP Lý Sơn" in env.bot("officer", "list").stdout
+    post = "Đồn BP Lý Sơn"
+    added = env.bot("officer", "add", "telegram:42", "--name", "Trung úy Hải", "--area", "Lý Sơn", "--post", post)
+    assert "saved; areas: ly_son; post: Đồn BP Lý Sơn" in added.stdout
+    assert "telegram:42\tofficer\tTrung úy Hải\tly_son\tĐồn BP Lý Sơn" in env.bot("officer", "list").stdout
+    ambiguous = env.bot("officer", "add", "telegram:42", "--area", "Bình Sơn", check=False)
+    assert ambiguous.returncode == 2 and "Xã Đông Sơn (dong_son)" in ambiguous.stderr
     assert "removed" in env.bot("officer", "remove", "telegram:42").stdout
     assert "telegram:42" not in env.bot("officer", "list").stdout
     bad = env.bot("officer", "add", "facebook:1", check=False)
