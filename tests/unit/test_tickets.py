@@ -30,12 +30,22 @@ ANSWER = [{"text": "Tàu dưới 15 m không phải lắp VMS.", "response": "ut
 QUESTION = "tau ca bi giu giay to o cang thi lam sao lay lai"
 
 
-@pytest.fixture
-def gateway(app_database) -> Gateway:
+def with_officers() -> Gateway:
     officers.add("telegram:901", name="Trung úy Lý Sơn", areas=["ly_son"], post="Đồn Biên phòng Lý Sơn")
     officers.add("telegram:902", name="Thiếu úy Sa Huỳnh", areas=["sa_huynh"])
     officers.add("telegram:903", name="Đại úy tỉnh")  # every area
     return Gateway(TELEGRAM, Assistant(ANSWER), FloodGuard(burst=1000))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def gateway(app_database) -> Gateway:
+    return with_officers()
+
+
+@pytest.fixture
+def gateway_on_both(sqlite_and_postgresql) -> Gateway:
+    """For what depends on the database's locking: the first answer wins on SQLite and on PostgreSQL."""
+    return with_officers()
 
 
 def say(gateway: Gateway, text: str, user: str = "42", **extra) -> list:
@@ -164,7 +174,8 @@ def test_a_reply_to_the_notice_answers_and_a_second_answer_is_refused_with_who_a
     assert len(queued("answer")) == 1
 
 
-def test_two_officers_answering_at_once_one_wins(gateway):
+def test_two_officers_answering_at_once_one_wins(gateway_on_both):
+    gateway = gateway_on_both
     living_in_ly_son(gateway)
     number = pass_on(gateway)
     both = [store.officer_actor(officers.find("telegram", i)) for i in ("901", "903")]
@@ -208,7 +219,7 @@ def test_people_who_are_not_officers_cannot_answer(gateway):
     assert ticket(number).status == TicketStatus.OPEN
 
 
-def test_an_answer_outside_zalos_window_waits_for_the_person_and_the_officer_is_told(gateway):
+def test_an_answer_outside_zalos_window_waits_for_the_person_and_the_officer_is_told(gateway_on_both):
     zalo = Gateway(ZALO, Assistant(ANSWER), FloodGuard(burst=1000))  # type: ignore[arg-type]
     say(zalo, "#consent:yes", "z1")
     say(zalo, "#area:ly_son", "z1")
