@@ -203,7 +203,7 @@ def cmd_quiz(args: argparse.Namespace) -> int:
         elif args.action == "show":
             quiz = store.get(args.id)
             if quiz is None:
-                raise store.QuizError(f"no quiz {args.id}")
+                raise store.QuizError(f"Không có cuộc thi {args.id}.")
             listed = [
                 {"id": q.id, "position": q.position, "entry_id": q.entry_id, "prompt": q.prompt,
                  "options": store.options_of(q), "correct": q.correct, "source": q.source}
@@ -227,7 +227,7 @@ def cmd_quiz(args: argparse.Namespace) -> int:
         else:
             found = results.results(args.id)
             if found is None:
-                raise store.QuizError(f"no quiz {args.id}")
+                raise store.QuizError(f"Không có cuộc thi {args.id}.")
             if args.json:
                 print(json.dumps(found, ensure_ascii=False, indent=1))
             else:

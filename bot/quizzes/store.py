@@ -25,7 +25,7 @@ OPTION_LETTERS = "ABCDEFGH"
 
 
 class QuizError(ValueError):
-    """Bad input from staff (CLI, dashboard): the message says what is wrong."""
+    """Bad input from staff (CLI, dashboard): the message says what is wrong, in Vietnamese, for both."""
 
 
 def options_of(question: QuizQuestion) -> list[str]:
@@ -40,18 +40,18 @@ def create(
     """A draft quiz with up to ``count`` questions drafted from the quiz items, for staff to review."""
     title = title.strip()
     if not title:
-        raise QuizError("the title is empty")
+        raise QuizError("Tên cuộc thi không được để trống.")
     if not 1 <= count <= MAX_QUESTIONS:
-        raise QuizError(f"--questions must be between 1 and {MAX_QUESTIONS}")
+        raise QuizError(f"Số câu hỏi phải từ 1 đến {MAX_QUESTIONS}.")
     if ends_at <= starts_at:
-        raise QuizError("the end must come after the start")
+        raise QuizError("Giờ kết thúc phải sau giờ bắt đầu.")
     if track not in TRACKS:
-        raise QuizError(f"track must be one of {', '.join(TRACKS)}")
+        raise QuizError(f"Đối tượng phải là một trong: {', '.join(TRACKS)}.")
     if topic is not None and topic not in knowledge().topics:
-        raise QuizError(f"unknown topic {topic!r}: one of {', '.join(knowledge().topics)}")
+        raise QuizError(f"Không có chủ đề này ({topic}). Các chủ đề: {', '.join(knowledge().topics)}.")
     drafts = draft_quiz(count, track, topic, seed, items)
     if not drafts:
-        raise QuizError("no quiz item matches: add items to knowledge/quiz.yml or choose another topic")
+        raise QuizError("Ngân hàng câu hỏi (knowledge/quiz.yml) chưa có câu nào cho lựa chọn này: chọn chủ đề khác.")
     with db.session() as session, session.begin():
         quiz = Quiz(title=title[:200], track=track, topic=topic, area=area, starts_at=starts_at, ends_at=ends_at,
                     status=QuizStatus.DRAFT, created_by=created_by)  # fmt: skip
@@ -85,10 +85,10 @@ def questions(quiz_id: int) -> list[QuizQuestion]:
 def _draft_question(session: Session, question_id: int) -> QuizQuestion:
     question = session.get(QuizQuestion, question_id)
     if question is None:
-        raise QuizError(f"no question {question_id}")
+        raise QuizError("Không còn câu hỏi này (có thể vừa bị xóa). Tải lại trang.")
     quiz = session.get(Quiz, question.quiz_id)
     if quiz.status != QuizStatus.DRAFT:
-        raise QuizError("a published quiz cannot be changed: people may be playing it")
+        raise QuizError("Cuộc thi đã xuất bản thì không sửa được nữa: có thể đã có người thi.")
     return question
 
 
@@ -99,17 +99,17 @@ def edit_question(question_id: int, prompt: str | None = None, options: list[str
         question = _draft_question(session, question_id)
         if prompt is not None:
             if not prompt.strip():
-                raise QuizError("the question is empty")
+                raise QuizError("Câu hỏi không được để trống.")
             question.prompt = prompt.strip()
         if options is not None:
             cleaned = [o.strip() for o in options]
             if not 2 <= len(cleaned) <= len(OPTION_LETTERS) or not all(cleaned) or len(set(cleaned)) < len(cleaned):
-                raise QuizError("give 2 to 8 different, non-empty options")
+                raise QuizError("Cần từ 2 đến 8 phương án khác nhau, không để trống.")
             question.options = "\n".join(cleaned)
         if correct is not None:
             question.correct = correct
         if not 0 <= question.correct < len(options_of(question)):
-            raise QuizError("the right option must be one of the options")
+            raise QuizError("Đáp án đúng phải là một trong các phương án.")
     return question
 
 
@@ -120,7 +120,7 @@ def remove_question(question_id: int) -> None:
         session.delete(question)
         session.flush()
         if not session.execute(select(QuizQuestion.id).where(QuizQuestion.quiz_id == quiz_id).limit(1)).first():
-            raise QuizError("a quiz needs at least one question")
+            raise QuizError("Cuộc thi phải còn ít nhất một câu hỏi.")
         session.execute(
             update(QuizQuestion)
             .where(QuizQuestion.quiz_id == quiz_id, QuizQuestion.position > position)
@@ -133,11 +133,11 @@ def publish(quiz_id: int, published_by: str) -> Quiz:
     with db.session() as session, session.begin():
         quiz = session.get(Quiz, quiz_id)
         if quiz is None:
-            raise QuizError(f"no quiz {quiz_id}")
+            raise QuizError("Không có cuộc thi này.")
         if quiz.status != QuizStatus.DRAFT:
-            raise QuizError(f"quiz {quiz_id} is already {quiz.status}")
+            raise QuizError("Cuộc thi này đã được xuất bản rồi.")
         if quiz.ends_at <= utcnow():
-            raise QuizError("its end is already past: create it again with new dates")
+            raise QuizError("Giờ kết thúc đã qua: hãy tạo lại cuộc thi với ngày mới.")
         quiz.status, quiz.published_at, quiz.published_by = QuizStatus.PUBLISHED, utcnow(), published_by
     return quiz
 

@@ -60,7 +60,7 @@ async def test_bad_input_gets_a_clear_message_then_staff_create_and_review_but_o
             ({"start": "ngày mai"}, "Giờ bắt đầu: chọn ngày và giờ (giờ Việt Nam)."),
             ({"end": "2030-11-30T07:00"}, "Giờ kết thúc phải sau giờ bắt đầu."),
             ({"area": "atlantis"}, "Không có khu vực này."),
-            ({"topic": "thoi_tiet"}, "Không có chủ đề này."),
+            ({"topic": "thoi_tiet"}, "Không có chủ đề này (thoi_tiet). Các chủ đề: nghe_ca."),
         ]:
             status, page = await post(client, "/dashboard/quizzes", **{**FORM, **change})
             assert (status, message(page)) == (400, said), change

@@ -108,9 +108,9 @@ def test_a_draft_is_reviewed_then_published_and_cannot_change_after(quiz):
     assert store.open_quizzes(("residents",), "ly_son") == []  # not before approval
     store.publish(quiz.id, "cli:test")
     assert [q.id for q in store.open_quizzes(("residents",), "ly_son")] == [quiz.id]
-    with pytest.raises(store.QuizError, match="published"):
+    with pytest.raises(store.QuizError, match="đã xuất bản"):
         store.edit_question(first.id, prompt="x")
-    with pytest.raises(store.QuizError, match="already"):
+    with pytest.raises(store.QuizError, match="đã được xuất bản"):
         store.publish(quiz.id, "cli:test")
 
 
