@@ -87,7 +87,7 @@ async def in_thread(function: Callable[..., Any], *args: Any) -> Any:
     return await asyncio.to_thread(function, *args)
 
 
-def _period(request: web.Request) -> Period:
+def period_of(request: web.Request) -> Period:
     try:
         return Period.parse(request.query.get("since") or None, request.query.get("until") or None)
     except ValueError as error:
@@ -96,11 +96,11 @@ def _period(request: web.Request) -> Period:
         raise web.HTTPBadRequest(text=f"Ngày không hợp lệ: {reason}.") from error
 
 
-def _figures(request: web.Request) -> Figures:
+def figures_of(request: web.Request) -> Figures:
     return request.app.setdefault("figures", Figures())
 
 
-def _csv(name: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> web.Response:
+def csv_download(name: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> web.Response:
     cells = ([row.get(key, "") for key, _ in columns] for row in as_rows(rows))
     body = csv_text([label for _, label in columns], cells)
     headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
@@ -109,10 +109,10 @@ def _csv(name: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) 
 
 async def table_page(request: web.Request, name: str, title: str, columns: list[tuple[str, str]],
                  compute: Callable[[Figures, Period], list[dict[str, Any]]]) -> web.Response:  # fmt: skip
-    period = _period(request)
-    rows = await in_thread(compute, _figures(request), period)
+    period = period_of(request)
+    rows = await in_thread(compute, figures_of(request), period)
     if request.query.get("format") == "csv":
-        return _csv(f"{name}-{period.since}-{period.until}", columns, rows)
+        return csv_download(f"{name}-{period.since}-{period.until}", columns, rows)
     return render("table.html", login=request["login"], period=period, title=title, columns=columns,
                   rows=as_rows(rows), path=request.path)  # fmt: skip
 
@@ -178,17 +178,17 @@ def _secure() -> bool:
 
 @routes.get("/dashboard")
 async def overview(request: web.Request) -> web.Response:
-    period = _period(request)
+    period = period_of(request)
     granularity = request.query.get("by", "day")
     if granularity not in ("day", "week", "month"):
         raise web.HTTPBadRequest(text="by phải là day, week hoặc month.")
-    figures = _figures(request)
+    figures = figures_of(request)
     summary, series = await asyncio.gather(
         in_thread(figures.overview, period), in_thread(figures.series, period, granularity)
     )
     if request.query.get("format") == "csv":
         columns = [(k, k) for k in summary]
-        return _csv(f"tong-quan-{period.since}-{period.until}", columns, [summary])
+        return csv_download(f"tong-quan-{period.since}-{period.until}", columns, [summary])
     chart = json.dumps(series).replace("<", "\\u003c")
     return render("overview.html", login=request["login"], period=period, summary=summary, series=series,
                   chart=chart, granularity=granularity, path=request.path)  # fmt: skip
@@ -260,8 +260,8 @@ async def periodic_report(request: web.Request) -> web.StreamResponse:
         except ValueError as error:
             raise web.HTTPBadRequest(text="period phải là week, month hoặc quarter.") from error
     else:
-        period = _period(request)
-    data = await in_thread(_figures(request).report, period)
+        period = period_of(request)
+    data = await in_thread(figures_of(request).report, period)
     if request.query.get("format") == "pdf":
         pdf = await in_thread(report_pdf, data, period)
         name = f"bao-cao-{period.since}-{period.until}.pdf"

@@ -21,7 +21,7 @@ from bot.roles import Role
 from bot.storage.models import Quiz, QuizStatus
 from bot.vietnam_time import parse_typed, shown
 from bot.web.auth import Login
-from bot.web.dashboard import _csv, in_thread, render
+from bot.web.dashboard import csv_download, in_thread, render
 
 routes = web.RouteTableDef()
 PATH = "/dashboard/quizzes"
@@ -187,7 +187,7 @@ async def quiz_results(request: web.Request) -> web.Response:
         table = request.query.get("table", "")
         if table not in TABLES:
             raise web.HTTPBadRequest(text=f"table phải là một trong {', '.join(TABLES)}.")
-        return _csv(f"cuoc-thi-{quiz_id}-{table}", TABLES[table][1], found[ROWS_OF.get(table, table)])
+        return csv_download(f"cuoc-thi-{quiz_id}-{table}", TABLES[table][1], found[ROWS_OF.get(table, table)])
     tables = [(name, title, columns, found[ROWS_OF.get(name, name)]) for name, (title, columns) in TABLES.items()]
     return render("quiz_results.html", login=request["login"], found=found, quiz_id=quiz_id, tables=tables,
                   tracks=TRACKS, kb_topics=knowledge().topics, period=None, path=PATH)  # fmt: skip

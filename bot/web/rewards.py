@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.web.dashboard import _csv, _figures, _period, in_thread, render
+from bot.web.dashboard import csv_download, figures_of, in_thread, period_of, render
 
 PATH = "/dashboard/rewards"
 COLUMNS = [
@@ -31,8 +31,8 @@ def rows(rewards: dict[str, Any]) -> list[dict[str, Any]]:
 
 @routes.get(PATH)
 async def rewards_page(request: web.Request) -> web.Response:
-    period = _period(request)
-    rewards = await in_thread(_figures(request).rewards, period)
+    period = period_of(request)
+    rewards = await in_thread(figures_of(request).rewards, period)
     if request.query.get("format") == "csv":
-        return _csv(f"khen-thuong-{period.since}-{period.until}", COLUMNS, rows(rewards))
+        return csv_download(f"khen-thuong-{period.since}-{period.until}", COLUMNS, rows(rewards))
     return render("rewards.html", login=request["login"], period=period, rewards=rewards, path=PATH)
