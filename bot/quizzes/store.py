@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.channels.types import CHANNELS
 from bot.knowledge.base import knowledge
 from bot.quizzes.drafting import TRACKS, Item, draft_quiz
 from bot.storage import db
@@ -21,7 +22,9 @@ from bot.storage.models import Quiz, QuizAnswer, QuizAttempt, QuizQuestion, Quiz
 from bot.subscribers import pseudonym
 
 MAX_QUESTIONS = 30
-OPTION_LETTERS = "ABCDEFGH"
+# As many options as every channel shows as buttons under one message (Zalo and the web chat: 5).
+MAX_OPTIONS = min(channel.max_buttons for channel in CHANNELS.values())
+OPTION_LETTERS = "ABCDEFGH"[:MAX_OPTIONS]
 
 
 class QuizError(ValueError):
@@ -103,8 +106,8 @@ def edit_question(question_id: int, prompt: str | None = None, options: list[str
             question.prompt = prompt.strip()
         if options is not None:
             cleaned = [o.strip() for o in options]
-            if not 2 <= len(cleaned) <= len(OPTION_LETTERS) or not all(cleaned) or len(set(cleaned)) < len(cleaned):
-                raise QuizError("Cần từ 2 đến 8 phương án khác nhau, không để trống.")
+            if not 2 <= len(cleaned) <= MAX_OPTIONS or not all(cleaned) or len(set(cleaned)) < len(cleaned):
+                raise QuizError(f"Cần từ 2 đến {MAX_OPTIONS} phương án khác nhau, không để trống.")
             question.options = "\n".join(cleaned)
         if correct is not None:
             question.correct = correct
