@@ -1,8 +1,9 @@
 """Contests end to end: staff create a contest with `bot quiz create`, review it (`bot quiz show`), publish it
 (the worker announces it to subscribers); a person plays it on Telegram (through the real gateway and the
 Telegram stand-in), leaves in the middle and comes back where they left, agrees to be named; a visitor plays
-it in the web chat; `bot quiz results` counts both and names only the one who agreed. An officer plays an
-officers' training set and the training summary lists them."""
+it in the web chat; `bot quiz results` counts both and names only the one who agreed. Another person plays a
+contest on Zalo with its quick replies. An officer plays an officers' training set and the training summary
+lists them."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from bot.settings import load_settings
 from bot.storage.models import utcnow
 from bot.vietnam_time import TYPED, to_vietnam
 from tests.e2e.test_telegram import buttons, converse, telegram  # noqa: F401 (the fixture)
+from tests.e2e.test_zalo import say as zalo_say
+from tests.e2e.test_zalo import zalo  # noqa: F401 (the fixture)
 from tests.standins.telegram import TelegramStandIn
 
 pytestmark = pytest.mark.e2e
@@ -185,3 +188,34 @@ def test_an_officer_plays_a_training_set_and_the_training_summary_lists_them(con
     assert [(r["officer"], r["post"], r["completed"], r["score"], r["of"]) for r in rows] == [
         ("Trung úy Hải", "Đồn Biên phòng Lý Sơn", True, 3, 3)
     ]
+
+
+def test_a_contest_is_played_on_zalo_with_quick_replies(contest, zalo):  # noqa: F811
+    standin, webhook = zalo
+    quiz_id = contest.create("Thi trên Zalo")
+    right = contest.right_options(quiz_id)
+    assert contest.bot("quiz", "publish", str(quiz_id), "--no-announce").returncode == 0
+    person = "2468458835299001"
+
+    def tap(text: str, expect: int) -> list:
+        time.sleep(1.0)  # a person's pace: the gateway lets one message a second through after a burst
+        return zalo_say(zalo, person, text, expect)
+
+    (offer,) = tap("thi tim hieu", 1)
+    payloads = [b["payload"] for b in offer.buttons]
+    assert len(offer.buttons) <= 5
+    if f"#quiz:open:{quiz_id}" in payloads:  # beside the other contest of this module
+        (offer,) = tap(f"#quiz:open:{quiz_id}", 1)
+    assert offer.text.startswith("Cuộc thi “Thi trên Zalo”")
+    (question,) = tap(f"#quiz:go:{quiz_id}", 1)
+    for n in range(1, QUESTIONS + 1):
+        assert question.text.startswith(f"Câu {n}/{QUESTIONS}:") and len(question.buttons) == 4
+        question_id = int(question.buttons[0]["payload"].split(":")[3])
+        pick = next(b["payload"] for b in question.buttons if b["payload"].endswith(f":{right[question_id]}"))
+        feedback, question = tap(pick, 2)
+        assert feedback.text.startswith(fixed_texts.QUIZ_RIGHT) and "Nguồn:" in feedback.text
+    assert f"đúng {QUESTIONS}/{QUESTIONS} câu" in question.text  # no name on Zalo: nothing to ask about
+    results = json.loads(contest.bot("quiz", "results", str(quiz_id), "--json").stdout)
+    assert (results["participants"], results["finished"], results["average_score"]) == (1, 1, float(QUESTIONS))
+    assert standin.sent_to(person)  # everything went through the Zalo OA API stand-in
+    assert webhook.endswith("/webhooks/zalo/webhook")
