@@ -1,6 +1,7 @@
 """Campaigns end to end: a leaflet made with `bot campaign create`, a person who starts the bot from its deep link
 through the real Telegram gateway (against the Bot API stand-in), consents and asks, counted by `bot campaign
-stats`; and the dashboard's "Chiến dịch" page in a headless Chromium, after a visit from the web chat's link."""
+stats`; a code typed on Zalo (which has no start parameter); and the dashboard's "Chiến dịch" page in a headless
+Chromium, after a visit from the web chat's link."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from playwright.sync_api import Page
 
 from tests.e2e.test_dashboard import PASSWORD, Site, browser, log_in, page  # noqa: F401 (the fixtures)
 from tests.e2e.test_telegram import converse, telegram  # noqa: F401 (the fixture)
+from tests.e2e.test_zalo import say as zalo_say
+from tests.e2e.test_zalo import zalo  # noqa: F401 (the fixture)
 from tests.standins.telegram import TelegramStandIn
 
 pytestmark = pytest.mark.e2e
@@ -87,3 +90,14 @@ def test_the_campaigns_page_shows_a_web_chat_start_and_downloads_as_csv(stack, p
     rows = {r["Mã"]: r for r in csv.DictReader(io.StringIO(content)) if r["Theo"] == "chiến dịch"}
     assert rows[code]["Người bắt đầu"] == "1" and rows[code]["Đồn biên phòng"] == "Đồn Biên phòng Lý Sơn"
     assert stats(stack, code)["started"] == 1
+
+
+def test_a_code_typed_on_zalo_starts_the_bot_and_is_counted(stack, zalo, tmp_path):  # noqa: F811
+    code = create(stack, tmp_path, "Tờ rơi phát tại cảng Sa Kỳ", "Lý Sơn")
+    person = "2468458835297001"
+    welcome, consent = zalo_say(zalo, person, code.lower(), 2)  # typed from the leaflet, in any case
+    assert "Trợ lý biển đảo" in welcome.text and consent.buttons[0]["payload"] == "#consent:yes"
+    time.sleep(1.0)
+    zalo_say(zalo, person, f" {code.upper()} ", 2)  # typed again: the same start, counted once
+    found = stats(stack, code)
+    assert (found["started"], found["subscribed"]) == (1, 0)
