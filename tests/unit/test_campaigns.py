@@ -125,7 +125,7 @@ def _person_starts(campaign_id: int, user: str, at, subscribed=None, asked=None,
                                                           score=0, started_at=played)])  # fmt: skip
 
 
-def test_figures_per_campaign_and_per_border_post(app_database):
+def test_figures_per_campaign_and_per_border_post(sqlite_and_postgresql):
     officers.add("telegram:901", name="Trung úy Hải", areas=["ly_son"], post="Đồn Biên phòng Lý Sơn")
     officers.add("telegram:902", name="Đại úy tỉnh", post="Bộ đội Biên phòng tỉnh")  # every area: no post's own
     ly_son, ly_son_2 = store.create("Hội nghị Lý Sơn", "ly_son"), store.create("Tờ rơi bến cá Lý Sơn", "ly_son")
