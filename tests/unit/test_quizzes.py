@@ -83,7 +83,7 @@ def test_values_the_entry_states_are_never_wrong_options():
 
 
 @pytest.fixture
-def quiz(app_database):
+def quiz(sqlite_and_postgresql):
     items = parse_items(ITEMS, KB)
     now = utcnow()
     return store.create("Tìm hiểu Luật Thủy sản", 3, now - timedelta(hours=1), now + timedelta(days=1), "cli:test",
