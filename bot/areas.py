@@ -111,3 +111,14 @@ def resolve(names: list[str]) -> list[str]:
             raise UnknownArea(f"không biết khu vực {name!r}")
         keys.append(area.key)
     return list(dict.fromkeys(keys))
+
+
+def split_areas(value: str | None) -> tuple[str, ...]:
+    """Area keys stored comma-separated (officers', accounts' and broadcasts' areas); empty: none given."""
+    return tuple(a for a in (value or "").split(",") if a)
+
+
+def name_of(key: str | None, unknown: str) -> str:
+    """An area's name for people to read, or ``unknown`` (each page says it its own way) for no known area."""
+    area = by_key(key)
+    return area.name if area else unknown

@@ -4,10 +4,12 @@ managed with `bot officer`."""
 from __future__ import annotations
 
 import logging
+from collections import Counter, defaultdict
 
 from sqlalchemy import delete, select
+from sqlalchemy.engine import Connection
 
-from bot.areas import AmbiguousArea, UnknownArea, resolve
+from bot.areas import AmbiguousArea, UnknownArea, resolve, split_areas
 from bot.roles import OFFICER_ROLES, Role
 from bot.storage import db
 from bot.storage.models import Officer, RefusedAttempt
@@ -82,3 +84,12 @@ def record_refusal(channel: str, user_id: str, command: str) -> None:
     logger.warning("Refused officer command %s from a %s user who is not an officer", command, channel)
     with db.session() as session, session.begin():
         session.add(RefusedAttempt(channel=channel, user_ref=pseudonym(channel, user_id), command=command[:64]))
+
+
+def posts_by_area(connection: Connection) -> dict[str, str]:
+    """The border post of each area: the one most of its officers name (ties: the first in the alphabet)."""
+    named: dict[str, Counter[str]] = defaultdict(Counter)
+    for areas, post in connection.execute(select(Officer.areas, Officer.post).where(Officer.post.is_not(None))):
+        for area in split_areas(areas):
+            named[area][post] += 1
+    return {area: min(counts, key=lambda post: (-counts[post], post)) for area, counts in named.items()}

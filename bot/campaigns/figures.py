@@ -12,15 +12,15 @@ whole province. Per post, a person who started from two of its campaigns counts 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, exists, select
 from sqlalchemy.engine import Connection
 
-from bot.areas import by_key
-from bot.storage.models import Campaign, CampaignStart, Interaction, Officer, QuizAttempt, SubscriptionEvent
-from bot.tickets.store import split_areas
+from bot.areas import name_of
+from bot.broadcasts.officers import posts_by_area
+from bot.storage.models import Campaign, CampaignStart, Interaction, QuizAttempt, SubscriptionEvent
 
 if TYPE_CHECKING:
     from bot.metrics.figures import Period
@@ -35,24 +35,10 @@ def _since_start(table: Any, column: Any, *conditions: Any) -> Any:
     return case((found, 1), else_=0)
 
 
-def posts_by_area(connection: Connection) -> dict[str, str]:
-    """The border post of each area: the one most of its officers name (ties: the first in the alphabet)."""
-    named: dict[str, Counter[str]] = defaultdict(Counter)
-    for areas, post in connection.execute(select(Officer.areas, Officer.post).where(Officer.post.is_not(None))):
-        for area in split_areas(areas):
-            named[area][post] += 1
-    return {area: min(counts, key=lambda post: (-counts[post], post)) for area, counts in named.items()}
-
-
 def post_of(area: str | None, posts: dict[str, str]) -> str:
     if area is None:
         return WHOLE_PROVINCE
-    return posts.get(area) or _area_name(area)
-
-
-def _area_name(key: str | None) -> str:
-    found = by_key(key)
-    return found.name if found else "–"
+    return posts.get(area) or name_of(area, "–")
 
 
 def campaign_figures(connection: Connection, period: Period) -> dict[str, Any]:
@@ -82,7 +68,7 @@ def campaign_figures(connection: Connection, period: Period) -> dict[str, Any]:
                     tally[count].add(ref)
     sized = lambda tally: {count: len(tally[count]) for count in COUNTS}  # noqa: E731
     rows = [
-        {"code": c.code, "name": c.name, "area": _area_name(c.area), "post": post_by_campaign[c.id],
+        {"code": c.code, "name": c.name, "area": name_of(c.area, "–"), "post": post_by_campaign[c.id],
          **sized(by_campaign[c.id])}
         for c in campaigns
     ]  # fmt: skip

@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from bot.areas import by_key
-from bot.campaigns.figures import campaign_figures, posts_by_area
+from bot.areas import name_of, split_areas
+from bot.broadcasts.officers import posts_by_area
+from bot.campaigns.figures import campaign_figures
 from bot.quizzes.results import training_summary
 from bot.roles import OFFICER_ROLES
 from bot.storage.models import (
@@ -45,7 +46,6 @@ from bot.storage.models import (
     Ticket,
 )
 from bot.tickets.figures import percentile, ticket_figures
-from bot.tickets.store import split_areas
 
 if TYPE_CHECKING:
     from bot.metrics.figures import Period
@@ -87,7 +87,7 @@ def _area_names(keys: Iterable[str]) -> str:
     keys = list(keys)
     if not keys:
         return EVERY_AREA
-    return ", ".join(area.name if (area := by_key(key)) else key for key in keys)
+    return ", ".join(name_of(key, key) for key in keys)
 
 
 def rewards_figures(connection: Connection, period: Period) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.areas import by_key
+from bot.areas import name_of
+from bot.broadcasts.officers import posts_by_area
 from bot.storage import db
 from bot.storage.models import (
     Officer,
@@ -40,20 +41,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def area_name(key: str | None) -> str:
-    area = by_key(key)
-    return area.name if area else NO_AREA
-
-
-def posts_by_area() -> dict[str, str]:
-    """The border post of each area, from the officers who cover it (`bot officer add --area --post`)."""
-    with db.session() as session:
-        officers = session.execute(select(Officer.areas, Officer.post).where(Officer.post.is_not(None))).all()
-    found: dict[str, str] = {}
-    for areas, post in officers:
-        for key in (areas or "").split(","):
-            if key:
-                found.setdefault(key, post)
-    return found
+    return name_of(key, NO_AREA)
 
 
 def _seconds(attempt: QuizAttempt) -> int | None:
@@ -76,6 +64,7 @@ def results(quiz_id: int) -> dict[str, Any] | None:
             .join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
             .where(QuizAttempt.quiz_id == quiz_id)
         ).all()
+        post_of = posts_by_area(session.connection())
         subscribers = dict(
             session.execute(
                 select(Subscriber.area, func.count())
@@ -138,7 +127,7 @@ def results(quiz_id: int) -> dict[str, Any] | None:
             for rank, a in enumerate(ranked[:20], 1)
         ],
         "areas": _areas(attempts, subscribers),
-        "posts": _posts(attempts, subscribers),
+        "posts": _posts(attempts, subscribers, post_of),
         "wrong_by_area": sorted(
             (
                 {
@@ -174,9 +163,10 @@ def _areas(attempts: list[QuizAttempt], subscribers: dict[str | None, int]) -> l
     return sorted(rows, key=lambda r: (-(r["per_subscriber"] or 0), -r["participants"], r["area"]))
 
 
-def _posts(attempts: list[QuizAttempt], subscribers: dict[str | None, int]) -> list[dict[str, Any]]:
-    """Border-post areas: the communes each post covers, added up."""
-    post_of = posts_by_area()
+def _posts(
+    attempts: list[QuizAttempt], subscribers: dict[str | None, int], post_of: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Border-post areas: the communes each post covers (``post_of``: area key -> post), added up."""
     rows = []
     for post, played in _group(attempts, lambda a: post_of.get(a.area or "", area_name(a.area))).items():
         areas = {a.area for a in played}

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from bot.areas import by_key
+from bot.areas import name_of
 from bot.storage.models import Ticket
 
 if TYPE_CHECKING:
@@ -68,15 +68,10 @@ def ticket_figures(connection: Connection, period: Period) -> dict[str, Any]:
         by_area[area].append(hours)
         by_post[post or PROVINCE_POST].append(hours)
     areas = [
-        {"key": area or "–", "name": _area_name(area), "tickets": opened.get(area, 0), **_answered(by_area[area])}
+        {"key": area or "–", "name": name_of(area, NO_AREA), "tickets": opened.get(area, 0), **_answered(by_area[area])}
         for area in set(opened) | set(by_area)
     ]
     posts = [{"key": post, "name": post, **_answered(hours)} for post, hours in by_post.items()]
     busiest = lambda row: (-row.get("tickets", 0), -row["tickets_answered"], row["name"])  # noqa: E731
     return {"tickets": sum(opened.values()), **_answered(waits), "by_area": sorted(areas, key=busiest),
             "by_post": sorted(posts, key=busiest)}  # fmt: skip
-
-
-def _area_name(key: str | None) -> str:
-    area = by_key(key)
-    return area.name if area else NO_AREA

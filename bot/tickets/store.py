@@ -20,7 +20,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import fixed_texts
-from bot.areas import by_key
+from bot.areas import name_of, split_areas
 from bot.channels.render import Button
 from bot.storage import db
 from bot.storage.models import (
@@ -49,10 +49,6 @@ class TicketError(ValueError):
     """Bad input from staff (CLI, dashboard): the message says what is wrong."""
 
 
-def split_areas(value: str | None) -> tuple[str, ...]:
-    return tuple(a for a in (value or "").split(",") if a)
-
-
 @dataclass(frozen=True)
 class Actor:
     """Who looks at or acts on tickets: an officer in a chat, a dashboard account, the command line."""
@@ -73,8 +69,7 @@ def officer_actor(officer: Officer) -> Actor:
 
 
 def area_name(area: str | None) -> str:
-    found = by_key(area)
-    return found.name if found else fixed_texts.TICKET_ALL_AREAS
+    return name_of(area, fixed_texts.TICKET_ALL_AREAS)
 
 
 # ---- the person's side ------------------------------------------------------------------------------

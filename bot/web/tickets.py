@@ -14,13 +14,13 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.areas import Area, areas, by_key
+from bot.areas import Area, areas, by_key, split_areas
 from bot.knowledge.drafts import draft_entry
 from bot.metrics.figures import Figures, Period
 from bot.roles import Role
 from bot.storage.models import Ticket, TicketStatus
 from bot.tickets import store
-from bot.tickets.store import OPEN_STATUSES, Actor, area_name, split_areas
+from bot.tickets.store import OPEN_STATUSES, Actor, area_name
 from bot.vietnam_time import shown
 from bot.web.auth import Login
 from bot.web.dashboard import in_thread, render, table_page
