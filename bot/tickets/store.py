@@ -234,12 +234,6 @@ class Result:
     ticket: Ticket | None = None
 
 
-def get(ticket_id: int) -> Ticket | None:
-    with db.session() as session:
-        ticket = session.get(Ticket, ticket_id)
-    return None if ticket is None or ticket.status == TicketStatus.DRAFT else ticket
-
-
 def _refusal(ticket: Ticket | None, ticket_id: int, actor: Actor) -> Result | None:
     """Why ``actor`` may not act on this ticket now, or None if they may."""
     if ticket is None or ticket.status == TicketStatus.DRAFT:
@@ -441,14 +435,6 @@ def seen(ticket_id: int, actor: Actor) -> Ticket | None:
             return None
         session.add(TicketEvent(ticket_id=ticket_id, actor=actor.ref, action="viewed"))
     return ticket
-
-
-def events_of(ticket_id: int) -> list[TicketEvent]:
-    with db.session() as session:
-        return list(
-            session.execute(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id))
-            .scalars()
-        )  # fmt: skip
 
 
 def as_dict(ticket: Ticket) -> dict:

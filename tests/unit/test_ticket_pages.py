@@ -19,7 +19,6 @@ from bot.knowledge.drafts import draft_entry
 from bot.settings import get_settings
 from bot.storage import db
 from bot.storage.models import DashboardUser, Ticket, TicketEvent, TicketMessage, TicketStatus
-from bot.tickets import store
 from bot.web import auth
 from bot.web.app import create_app
 from tests import metrics_data
@@ -149,7 +148,9 @@ async def test_an_answered_ticket_gives_a_draft_entry_the_knowledge_check_refuse
 def test_bot_kb_check_refuses_an_unfilled_draft(app_database, tmp_path, monkeypatch, capsys):
     metrics_data.seed(db.engine())
     kb = tmp_path / "kb.yml"
-    kb.write_text("topics:\n  vung_bien: Vùng biển\nentries:\n" + draft_entry(store.get(1)), encoding="utf-8")
+    with db.session() as session:
+        ticket = session.get(Ticket, 1)
+    kb.write_text("topics:\n  vung_bien: Vùng biển\nentries:\n" + draft_entry(ticket), encoding="utf-8")
     monkeypatch.setenv("BOT_KNOWLEDGE_FILE", str(kb))
     get_settings.cache_clear()
     assert cli.main(["kb", "check"]) == 1
