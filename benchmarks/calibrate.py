@@ -24,12 +24,18 @@ from bot.rasa.nlu.decider import opinions
 from bot.settings import PROJECT_ROOT
 from bot.training import train
 
-DEV_SETS = ("tests/data/dev_questions.yml", "tests/data/dev_questions_2026_11.yml", "tests/data/dev_2026_10.yml")
+DEV_SETS = (
+    "tests/data/dev_questions.yml",
+    "tests/data/dev_questions_2026_11.yml",
+    "tests/data/dev_2026_10.yml",
+    "tests/data/dev_questions_heldout_2026_11.yml",
+)
 GRID = {
     "sure": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
     "agree": (0.0, 0.15, 0.25, 0.35, 0.45),
     "relevant": (0.2, 0.3, 0.4, 0.5),
     "in_field": (4.0, 8.0, 12.0, 16.0),
+    "declines": (0.1, 0.2, 0.3, 1.0),
 }
 
 

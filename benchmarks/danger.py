@@ -24,7 +24,13 @@ from bot.rasa.nlu.danger import DangerDetector
 from bot.settings import PROJECT_ROOT
 from bot.training import train
 
-DEV_SETS = ("dev_lookalikes.yml", "dev_emergencies.yml", "dev_danger_2.yml", "dev_lookalikes_3.yml")
+DEV_SETS = (
+    "dev_lookalikes.yml",
+    "dev_emergencies.yml",
+    "dev_danger_2.yml",
+    "dev_lookalikes_3.yml",
+    "dev_lookalikes_heldout_2026_11.yml",
+)
 VALUES = (0.1, 0.2, 0.3, 0.5, 0.7)
 
 

@@ -8,7 +8,10 @@
 The rules, with thresholds measured on the development sets (``benchmarks/calibrate.py`` prints the
 figures behind each value below):
 1. the classifier is sure → its intent;
-2. two of the three opinions put the same intent first, and a wording of it is close enough → that intent;
+2. all three opinions put the same intent first, or two do and a wording of it is close enough → that intent
+   (a long letter is far from every short wording, but the three opinions still agree on it); not when the
+   classifier names an out-of-scope intent with some confidence and the two others only share a place name
+   or a word such as "đăng ký" ("giá cá nục ở Sa Huỳnh", "đăng ký kết hôn ở đâu");
 3. otherwise the knowledge entries that are relevant to the message (a wording close enough, and named
    by an opinion) are offered as buttons, best first — never entries that are merely "the least bad";
 4. nothing relevant: out of scope ("not my field", with a pointer: the out-of-scope intent the opinions
@@ -42,6 +45,7 @@ class Thresholds:
     agree: float = 0.35  # closest-wording similarity for an intent two opinions agree on
     relevant: float = 0.5  # closest-wording similarity for an entry to be offered as a button
     in_field: float = 16.0  # BM25 score that shows the message is about the bot's field
+    declines: float = 0.2  # classifier confidence in an out-of-scope intent that two other opinions cannot overrule
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,14 @@ def decide(opinions: Opinions, thresholds: Thresholds = Thresholds()) -> Decisio
         return _answer(classifier_first)
     firsts = [_first(opinions.classifier), _first(opinions.neighbours), _first(opinions.search)]
     agreed, count = (Counter(i for i in firsts if i).most_common(1) or [(None, 0)])[0]
-    if agreed and count >= 2 and opinions.relevance.get(agreed, 0.0) >= thresholds.agree:
+    declined = bool(
+        classifier_first
+        and is_out_of_scope(classifier_first)
+        and opinions.classifier[0][1] >= thresholds.declines
+        and agreed != classifier_first
+    )
+    close = opinions.relevance.get(agreed or "", 0.0) >= thresholds.agree
+    if agreed and not declined and (count == 3 or (count == 2 and close)):
         return _answer(agreed)
     choices = relevant_entries(opinions, thresholds.relevant)
     if choices:

@@ -46,7 +46,8 @@ def _compile(patterns: list[str]) -> regex.Pattern:
 _CALL = _compile(
     [
         r"(?<!\b(nut|bam|chu|tin hieu) )\bsos\b(?! (la|nghia))", r"\bmayday\b", r"\bman overboard\b",
-        r"^(cuu\s*)+$", r"^cuu (?!tro|sinh|ho|nan|duoc|nguoi|tinh|van|canh)", r"\bcuu (\w+ ){0,3}(voi|gium|giup|gap)\b",
+        r"^(cuu\s*)+$", r"^cuu (?!tro|sinh|ho|nan|duoc|nguoi|tinh|van|canh)",
+        r"\bcuu (\w+ ){0,3}(voi|gium|giup|gap)\b(?! (nan|su co|tai nan|bao|kho|van de))",
         r"\bcuu (toi|em|minh|chung toi|tui toi|con|anh em)\b", r"\bnguy (roi|lam|qua|to)\b",
         r"^(giup|cuu giup|khan cap|cap cuu|cu+) (voi|gap)$",
         r"^(giup|cuu giup) (toi|em|chung toi|toi toi|tau toi) gap$",
@@ -67,6 +68,18 @@ _CALL_IN_CLAUSE = _compile(
 _AT_SEA = (
     r"tau|thuyen|thung chai|bien|khoi|bao|song|dao|hoang sa|truong sa|ngu truong|hai ly|chong|cha|ba|bo|anh|em|"
     r"con|ong xa|nguoi|thuyen vien|ban tau|tu (hom|sang|chieu|toi|dem)|\d+ ngay|may ngay|hai ngay|ba ngay"
+)
+# "Cứu với" is also what people type about everyday troubles (a password, a SIM, homework): without a word of
+# the sea or of danger such a call is not an emergency.
+_EVERYDAY_TROUBLE = _compile(
+    [
+        r"\b(mat khau|pass|zalo|facebook|face|fb|sim|wifi|mang yeu|tai khoan|ung dung|app|game|may tinh|laptop)\b",
+        r"\b(bai tap|bai kiem tra|de thi|bai thi|mon (toan|van|anh|ly|hoa)|lam toan|giai toan|hoc bai)\b",
+        r"\b(dien thoai|dt) (bi )?(khoa|treo|liet|do|loi|het pin)\b",
+    ]
+)  # fmt: skip
+_SEA_OR_DANGER = regex.compile(
+    r"\b(tau|thuyen|thung chai|bien|khoi|dao|chim|chay|nuoc|lat|thung|troi|nan|bi thuong|mau|chet|song|bao)\b"
 )
 _STRONG = _compile(
     [
@@ -231,6 +244,9 @@ _CALM = _compile(
         r"\bluat\b", r"\bnghi dinh\b", r"\bquy dinh\b", r"\bdieu (may|nao|\d+)\b", r"\bnghia vu\b", r"\btrach nhiem\b",
         r"\b(bi|muc|xu) phat\b", r"\bphat (bao nhieu|the nao|sao)\b", r"\bxu ly (the nao|sao|ra sao)\b",
         r"\bvan ban\b", r"\bbi cam\b", r"\bbat buoc\b",
+        r"\b(ben nao|ai|nguoi nao) (phai )?(chiu|den|boi thuong|tra tien|chi tra)\b",
+        r"\bchiu (trach nhiem|chi phi|phat)\b",
+        r"\b(loi|sai) (la )?(cua )?(ai|ben nao)\b",
         # the past, over and done
         r"\bnam (ngoai|truoc|roi)\b", r"\b(tuan|thang) truoc\b", r"\bhoi (nam|truoc|do|thang|tuan|bao)\b",
         r"\btruoc day\b", r"\bda tung\b", r"\bhoi xua\b", r"(?<!\bchua )\b(quay ve|ve (roi|r|bo|ben))\b",
@@ -257,6 +273,7 @@ _CALM = _compile(
         # how to, learning, equipment, health in general
         r"\b(cach|lam sao de|lam the nao de) (so cuu|phong|chat|dung(?! quat)|xu ly|cuu|tranh|su dung|bam)\b",
         r"\b(hoc|lop|tap huan)\b", r"\bphong (chay|khi|tranh|ngua)\b", r"\bde phong\b", r"\bloai (nao|dau|gi)\b",
+        r"\bcach (va|sua|han|tram|tret|thay|boc)\b", r"\bchay (rung|nha may|cho|xuong|kho|quan|cong ty)\b",
         r"\bmang theo\b", r"\bbenh (dau )?(tim|gi|nay)\b", r"\bbi benh\b", r"\bco (duoc|nen) di bien\b",
         r"\bso cuu\b.*\bnhu the nao\b", r"\b(cau chi|bong den)\b", r"\b(uong|bai|tu) thuoc\b",
         r"\bthuoc (gi|nao)\b", r"\bkham (suc khoe|benh|o dau)\b", r"\bsuc khoe\b",
@@ -300,6 +317,8 @@ _IN_THE_WATER = _compile(
 _FIGURATIVE = _compile(
     [
         r"\bchet duoi vo (duoc )?coc\b", r"\b(vu|chuyen|viec) (\w+ ){0,2}chim xuong\b", r"\bcuu (tinh|van|canh)\b",
+        r"\bcuu (chien binh|can bo|quan nhan|giao vien|hoc sinh|sinh vien|nhan vien|lanh dao|chu tich|giam doc"
+        r"|bo truong|thu tuong|tong thong|dai bieu|thanh nien xung phong|thu truong|bi thu|truong (thon|xom|ban))\b",
         r"\blat (mat|keo|long|bai)\b", r"\b(thoi gian|ngay thang|nam thang|thang ngay) (\w+ )?troi\b",
         r"\bchay (tui|da)\b", r"\bcom chay\b",
         r"\b(binh|he thong|thiet bi|voi|tap huan|phong|doi|canh sat|xe|dung cu) (\w+ )?chua chay\b",
@@ -378,7 +397,8 @@ def danger_level(text: str) -> str:
     fall_words = " ".join(_fall_words(tokens))  # "bão đi qua rồi, biển êm chưa": nobody fell into the sea
     plain = _shouted(fold(accented))
     if _CALL.search(words) or _CALL_IN_CLAUSE.search(plain):
-        return "strong"
+        everyday = _EVERYDAY_TROUBLE.search(words)
+        return "calm" if everyday and not _SEA_OR_DANGER.search(_EVERYDAY_TROUBLE.sub(" ", words)) else "strong"
     hypothetical = _HYPOTHETICAL.search(words) and not _NOW.search(_CONDITION.sub(" ", words))
     if _CALM.search(words) or hypothetical or _LAUGHING.search(accented):
         return "calm"

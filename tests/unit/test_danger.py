@@ -15,6 +15,10 @@ def cases(name: str) -> list[dict]:
     return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
 
 
+# The danger development sets: every development file of messages labelled ``emergency`` true or false.
+DANGER_SETS = sorted(p.name for p in DATA.glob("dev_*.yml") if "emergency:" in p.read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -127,15 +131,14 @@ def test_detector_leaves_other_messages_alone():
 
 
 def test_no_lookalike_of_the_development_sets_is_a_strong_signal():
-    for name in ("dev_lookalikes.yml", "dev_emergencies.yml", "dev_danger_2.yml", "dev_lookalikes_3.yml"):
+    for name in DANGER_SETS:
         score = score_detection(cases(name))
         assert score.false_alarms == (), f"{name}: {score.summary()}"
 
 
 def test_every_emergency_of_the_development_sets_has_a_danger_signal():
     """Strong, or weak for the classifier to confirm ("chay tau roi": on fire, or under way?); never vetoed."""
-    sets = ("dev_lookalikes.yml", "dev_emergencies.yml", "dev_danger_2.yml", "dev_lookalikes_3.yml")
-    emergencies = [c["text"] for name in sets for c in cases(name) if c["emergency"]]
+    emergencies = [c["text"] for name in DANGER_SETS for c in cases(name) if c["emergency"]]
     assert [t for t in emergencies if danger_level(t) == "none"] == []
     assert score_detection(cases("dev_emergencies.yml")).missed == ()
 
@@ -309,3 +312,26 @@ def test_new_danger_signals_are_strong(text):
 )
 def test_lookalikes_of_the_new_signals_are_not_strong(text):
     assert danger_level(text) != "strong"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "theo luật thuyền trưởng có phải cứu người gặp nạn không",  # gặp (meet) folds like gấp (urgent)
+        "cuu chien binh o dao co duoc tro cap khong",  # cựu (former) folds like cứu (rescue)
+        "cuu voi, quen mat khau zalo roi",  # everyday troubles
+        "cứu em với, điện thoại bị khoá sim",
+        "hai tau va cham tren bien thi ai chiu boi thuong",
+        "cach va ghe go bi thung",
+        "chay rung o Ba To da dap tat chua",
+    ],
+)
+def test_everyday_pleas_liability_repairs_and_land_fires_are_not_danger(text):
+    assert danger_level(text) != "strong"
+
+
+@pytest.mark.parametrize(
+    "text", ["cuu voi tau chim", "cứu với, tàu tôi bị thủng, điện thoại sắp hết pin", "cuu voi!!!"]
+)
+def test_a_plea_with_the_sea_or_danger_in_it_is_still_strong(text):
+    assert danger_level(text) == "strong"

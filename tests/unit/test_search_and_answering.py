@@ -53,6 +53,21 @@ def test_two_opinions_that_agree_answer_when_a_wording_is_close_enough():
     assert decide(far, THRESHOLDS).outcome != "answer"
 
 
+def test_three_opinions_that_agree_answer_even_far_from_every_wording():
+    """A long letter is far from every short wording; the three opinions still agree."""
+    letter = views([("kb_a", 0.3)], [("kb_a", 0.4)], {"kb_a": 0.1}, [("kb_a", 40.0)])
+    assert (decide(letter, THRESHOLDS).outcome, decide(letter, THRESHOLDS).intent) == ("answer", "kb_a")
+
+
+def test_a_classifier_that_declines_is_not_overruled_by_a_shared_place_name():
+    """ "giá cá nục ở Sa Huỳnh": the neighbours and the search share 'Sa Huỳnh' with an entry."""
+    price = views([("out_of_scope_price", 0.25)], [("kb_sa_huynh", 0.5)], {"kb_sa_huynh": 0.5}, [("kb_sa_huynh", 15.0)])
+    decision = decide(price, THRESHOLDS)
+    assert decision.outcome != "answer"
+    unsure = views([("out_of_scope_price", 0.1)], [("kb_sa_huynh", 0.5)], {"kb_sa_huynh": 0.5}, [("kb_sa_huynh", 15.0)])
+    assert decide(unsure, THRESHOLDS).intent == "kb_sa_huynh"
+
+
 def test_disagreement_offers_only_relevant_entries_most_similar_first():
     relevance = {"kb_a": 0.4, "kb_b": 0.6, "kb_c": 0.1}
     torn = views([("kb_a", 0.3), ("kb_c", 0.1)], [("kb_b", 0.5)], relevance, [("kb_d", 5.0)])
