@@ -114,6 +114,18 @@ _TEENCODE: dict[str, tuple[str, ...]] = {
     "nd": ("nghi", "dinh"),
     "qd": ("quyet", "dinh"),
     "qh": ("quoc", "hoi"),
+    "qn": ("quang", "ngai"),
+    "qng": ("quang", "ngai"),
+    "ns": ("noi",),
+    "lm": ("lam",),
+    "wa": ("qua",),
+    "hnay": ("hom", "nay"),
+    "hqua": ("hom", "qua"),
+    "mk": ("minh",),
+    "oy": ("roi",),
+    "ruj": ("roi",),
+    "nhiu": ("nhieu",),
+    "ktra": ("kiem", "tra"),
 }
 # "chi" typed without diacritics is dialect "gì" unless a word follows that makes it "chi" (spend).
 _CHI_AS_WORD = {"phi", "tra", "tieu", "cuc", "bo", "nhanh", "tiet", "tien", "ho", "viec", "dung"}
@@ -192,8 +204,8 @@ def syllables(text: str) -> list[Syllable]:
         elif word == "chi":
             following = fold(raw[i + 1][0]) if i + 1 < len(raw) else ""
             lemmas = ("chi",) if following in _CHI_AS_WORD else ("gi",)
-        elif word.isascii() and word in _TEENCODE:
-            lemmas = _TEENCODE[word]
+        elif word.replace("đ", "d").isascii() and word.replace("đ", "d") in _TEENCODE:  # "đc" as "dc"
+            lemmas = _TEENCODE[word.replace("đ", "d")]
         else:
             lemmas = (fold(word),)
         result.append(Syllable(surface, start, end, lemmas))

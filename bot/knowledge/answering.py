@@ -3,11 +3,12 @@
 - the classifier (DIET): a confidence for every intent;
 - the nearest training questions (bot/rasa/nlu/neighbours.py): a vote of the most similar wordings, and how
   similar the closest wording of each intent is (its *relevance*);
-- a BM25 search of the knowledge file (bot/knowledge/search.py).
+- a BM25 search of the knowledge file (bot/knowledge/search.py), when it finds more than one shared word.
 
 The rules, with thresholds measured on the development sets (``benchmarks/calibrate.py`` prints the
 figures behind each value below):
-1. the classifier is sure → its intent;
+1. the classifier is sure → its intent, unless the two other opinions agree on another entry with a close
+   wording ("nđ 301/2025 sửa những gì": the classifier follows "sửa những gì" to another decree);
 2. all three opinions put the same intent first, or two do and a wording of it is close enough → that intent
    (a long letter is far from every short wording, but the three opinions still agree on it); not when the
    classifier names an out-of-scope intent with some confidence and the two others only share a place name
@@ -22,7 +23,7 @@ figures behind each value below):
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.knowledge.base import INTENT_PREFIX
 
@@ -45,6 +46,7 @@ class Thresholds:
     agree: float = 0.35  # closest-wording similarity for an intent two opinions agree on
     relevant: float = 0.5  # closest-wording similarity for an entry to be offered as a button
     in_field: float = 16.0  # BM25 score that shows the message is about the bot's field
+    search_votes: float = 10.0  # BM25 score below which the search has no opinion (one shared word)
     declines: float = 0.2  # classifier confidence in an out-of-scope intent that two other opinions cannot overrule
 
 
@@ -69,17 +71,26 @@ def _first(ranking: list[tuple[str, float]]) -> str | None:
 
 def decide(opinions: Opinions, thresholds: Thresholds = Thresholds()) -> Decision:
     classifier_first = _first(opinions.classifier)
-    if classifier_first and opinions.classifier[0][1] >= thresholds.sure:
-        return _answer(classifier_first)
-    firsts = [_first(opinions.classifier), _first(opinions.neighbours), _first(opinions.search)]
+    if opinions.search and opinions.search[0][1] < thresholds.search_votes:
+        opinions = replace(opinions, search=[])
+    firsts = [classifier_first, _first(opinions.neighbours), _first(opinions.search)]
     agreed, count = (Counter(i for i in firsts if i).most_common(1) or [(None, 0)])[0]
+    close = opinions.relevance.get(agreed or "", 0.0) >= thresholds.agree
+    if classifier_first and opinions.classifier[0][1] >= thresholds.sure:
+        overruled = (
+            agreed is not None
+            and agreed != classifier_first
+            and count == 2
+            and close
+            and not is_out_of_scope(classifier_first)
+        )
+        return _answer(agreed if overruled and agreed else classifier_first)
     declined = bool(
         classifier_first
         and is_out_of_scope(classifier_first)
         and opinions.classifier[0][1] >= thresholds.declines
         and agreed != classifier_first
     )
-    close = opinions.relevance.get(agreed or "", 0.0) >= thresholds.agree
     if agreed and not declined and (count == 3 or (count == 2 and close)):
         return _answer(agreed)
     choices = relevant_entries(opinions, thresholds.relevant)

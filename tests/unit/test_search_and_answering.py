@@ -46,6 +46,13 @@ def test_a_sure_classifier_answers_alone():
     assert (decision.outcome, decision.intent) == ("answer", "kb_a")
 
 
+def test_a_sure_classifier_is_overruled_when_the_two_other_opinions_agree_on_a_close_entry():
+    overruled = views([("kb_a", 0.8)], [("kb_b", 0.6)], {"kb_b": 0.5}, [("kb_b", 20.0)])
+    assert decide(overruled, THRESHOLDS).intent == "kb_b"
+    far = views([("kb_a", 0.8)], [("kb_b", 0.6)], {"kb_b": 0.1}, [("kb_b", 20.0)])
+    assert decide(far, THRESHOLDS).intent == "kb_a"
+
+
 def test_two_opinions_that_agree_answer_when_a_wording_is_close_enough():
     agreeing = views([("kb_a", 0.3), ("kb_b", 0.2)], [("kb_a", 0.6)], {"kb_a": 0.5, "kb_b": 0.4}, [("kb_b", 9.0)])
     assert decide(agreeing, THRESHOLDS).intent == "kb_a"

@@ -31,6 +31,7 @@ def test_tone_placement_leaves_qu_and_closed_syllables_alone():
         ("răng phải bật VMS 24/24?", ["sao", "phai", "bat", "vms", "24", "24"]),
         ("phat bn tien ntn", ["phat", "bao", "nhieu", "tien", "nhu", "the", "nao"]),
         ("hông biết", ["khong", "biet"]),
+        ("tinh qn hnay đc ho tro ko", ["tinh", "quang", "ngai", "hom", "nay", "duoc", "ho", "tro", "khong"]),
     ],
 )
 def test_teencode_and_dialect_read_as_standard_words(typed, terms):
