@@ -14,7 +14,8 @@ figures behind each value below):
    classifier names an out-of-scope intent with some confidence and the two others only share a place name
    or a word such as "đăng ký" ("giá cá nục ở Sa Huỳnh", "đăng ký kết hôn ở đâu");
 3. otherwise the knowledge entries that are relevant to the message (a wording close enough, and named
-   by an opinion) are offered as buttons, best first — never entries that are merely "the least bad";
+   by an opinion) are offered as buttons, best first — never entries that are merely "the least bad"; when
+   only one entry is relevant and a wording of it is very close, it is answered (one button is one tap more);
 4. nothing relevant: out of scope ("not my field", with a pointer: the out-of-scope intent the opinions
    name, else the general one), unless the message uses the bot's own vocabulary (a strong search
    match), in which case the bot says it does not know and points to a person.
@@ -46,6 +47,7 @@ class Thresholds:
     agree: float = 0.35  # closest-wording similarity for an intent two opinions agree on
     relevant: float = 0.5  # closest-wording similarity for an entry to be offered as a button
     in_field: float = 16.0  # BM25 score that shows the message is about the bot's field
+    single: float = 0.6  # closest-wording similarity at which the only relevant entry is answered, not offered
     search_votes: float = 10.0  # BM25 score below which the search has no opinion (one shared word)
     declines: float = 0.2  # classifier confidence in an out-of-scope intent that two other opinions cannot overrule
 
@@ -94,6 +96,8 @@ def decide(opinions: Opinions, thresholds: Thresholds = Thresholds()) -> Decisio
     if agreed and not declined and (count == 3 or (count == 2 and close)):
         return _answer(agreed)
     choices = relevant_entries(opinions, thresholds.relevant)
+    if len(choices) == 1 and opinions.relevance[choices[0]] >= thresholds.single:
+        return _answer(choices[0])
     if choices:
         return Decision("choices", choices=choices)
     named = [i for i in firsts[:2] if i and is_out_of_scope(i)]

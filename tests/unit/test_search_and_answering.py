@@ -82,6 +82,13 @@ def test_disagreement_offers_only_relevant_entries_most_similar_first():
     assert (decision.outcome, decision.choices) == ("choices", ("kb_b", "kb_a"))
 
 
+def test_the_only_relevant_entry_is_answered_when_a_wording_is_very_close():
+    alone = views([("greet", 0.1)], [("kb_a", 0.9)], {"kb_a": 0.8}, [])
+    assert (decide(alone, THRESHOLDS).outcome, decide(alone, THRESHOLDS).intent) == ("answer", "kb_a")
+    less_close = views([("greet", 0.1)], [("kb_a", 0.9)], {"kb_a": 0.4}, [])
+    assert decide(less_close, THRESHOLDS).choices == ("kb_a",)
+
+
 def test_nothing_relevant_is_out_of_scope_with_the_category_the_opinions_name():
     weather = decide(views([("out_of_scope_weather", 0.4)], [("out_of_scope_weather", 0.7)]), THRESHOLDS)
     assert (weather.outcome, weather.intent) == ("out_of_scope", "out_of_scope_weather")
