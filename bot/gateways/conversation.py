@@ -132,37 +132,52 @@ class Gateway:
         person waited, from now to the last reply part sent (bot/metrics/timing.py)."""
         waiting = _Waiting(time.time())
         incoming = dataclasses.replace(incoming, message_id=incoming.message_id or uuid.uuid4().hex)
+        too_fast = self._too_fast(incoming)
+        if too_fast is not None:
+            await deliver(too_fast)
+            return
         token = WAITING.set(waiting)
         try:
-            messages = await self.handle(incoming)
+            # The replies leave within the person's turn too: a quick reply to the next message must not
+            # overtake the delivery of this one.
+            async with self._locks.hold(incoming.user_id):
+                await deliver(await self._handle_retrying(incoming))
         finally:
             WAITING.reset(token)
-        await deliver(messages)
         if waiting.asked_assistant and incoming.message_id:
             timing.record_soon(incoming.message_id, self.channel.name, waiting.received, time.time())
 
     async def handle(self, incoming: Incoming) -> list[OutMessage]:
         """Everything one message from a person leads to, in order. Never raises."""
-        verdict = self.flood.check(incoming.user_id)
-        if verdict != "ok":
-            return [OutMessage(fixed_texts.TOO_FAST)] if verdict == "warn" else []
+        too_fast = self._too_fast(incoming)
+        if too_fast is not None:
+            return too_fast
         async with self._locks.hold(incoming.user_id):  # one person's messages in order; others in parallel
-            MESSAGE_ID.set(incoming.message_id)
-            backoff = Backoff(get_settings().retry_seconds)
-            while True:
-                try:
-                    return await self._handle(incoming)
-                except OperationalError as error:  # the database restarting: a few seconds, then try again
-                    if backoff.exhausted():
-                        logger.error("Gateway %s: database unavailable: %s", self.channel.name, error)
-                        return [OutMessage(fixed_texts.TRY_AGAIN)]
-                    logger.warning(
-                        "Gateway %s: database unavailable; retrying in %.1f s", self.channel.name, backoff.pause
-                    )
-                    await backoff.sleep()
-                except Exception:
-                    logger.exception("Gateway %s failed on a message", self.channel.name)
+            return await self._handle_retrying(incoming)
+
+    def _too_fast(self, incoming: Incoming) -> list[OutMessage] | None:
+        """The reply to a person sending faster than the flood limit (a warning once, then silence), else None."""
+        verdict = self.flood.check(incoming.user_id)
+        if verdict == "ok":
+            return None
+        return [OutMessage(fixed_texts.TOO_FAST)] if verdict == "warn" else []
+
+    async def _handle_retrying(self, incoming: Incoming) -> list[OutMessage]:
+        """``_handle``, waiting out a database restart; never raises."""
+        MESSAGE_ID.set(incoming.message_id)
+        backoff = Backoff(get_settings().retry_seconds)
+        while True:
+            try:
+                return await self._handle(incoming)
+            except OperationalError as error:  # the database restarting: a few seconds, then try again
+                if backoff.exhausted():
+                    logger.error("Gateway %s: database unavailable: %s", self.channel.name, error)
                     return [OutMessage(fixed_texts.TRY_AGAIN)]
+                logger.warning("Gateway %s: database unavailable; retrying in %.1f s", self.channel.name, backoff.pause)
+                await backoff.sleep()
+            except Exception:
+                logger.exception("Gateway %s failed on a message", self.channel.name)
+                return [OutMessage(fixed_texts.TRY_AGAIN)]
 
     async def _handle(self, incoming: Incoming) -> list[OutMessage]:
         person = await asyncio.to_thread(subscribers.touch, self.channel.name, incoming.user_id, incoming.display_name)

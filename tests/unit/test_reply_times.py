@@ -9,6 +9,7 @@ from datetime import date, datetime
 from alembic import command
 from sqlalchemy import select, text
 
+from bot import fixed_texts
 from bot.channels.types import ZALO
 from bot.gateways.conversation import Gateway, Incoming
 from bot.metrics import timing
@@ -118,3 +119,22 @@ def test_the_web_chat_times_what_the_visitor_waits(app_database, monkeypatch):
     ((message_id, channel, received, sent),) = recorded
     assert channel == "webchat" and message_id and 0 <= sent - received < 5
     assert assistant.metadata == [{"channel": "webchat", timing.RECEIVED_AT: received}]
+
+
+def test_a_persons_replies_leave_in_the_order_of_their_messages_even_when_sending_is_slow(app_database):
+    """The first reply takes long to send (a PDF, a slow network); the quick reply to the next message waits."""
+    gateway, sent = Gateway(ZALO, Assistant()), []  # type: ignore[arg-type]
+
+    async def deliver(messages: list) -> None:
+        if fixed_texts.UNKNOWN_COMMAND not in [m.text for m in messages]:  # the first message's replies
+            await asyncio.sleep(0.2)
+        sent.extend(m.text for m in messages)
+
+    async def two_messages() -> None:
+        first = asyncio.create_task(gateway.respond(Incoming("8", "/lienhe", message_id="z-1"), deliver))
+        await asyncio.sleep(0)
+        await gateway.respond(Incoming("8", "/lenhkhongco", message_id="z-2"), deliver)
+        await first
+
+    asyncio.run(two_messages())
+    assert sent[-1] == fixed_texts.UNKNOWN_COMMAND and fixed_texts.UNKNOWN_COMMAND not in sent[:-1]
