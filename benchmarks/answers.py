@@ -61,7 +61,7 @@ class Judge:
             if question.kind == "out_of_scope":
                 return "right" if not_my_field else ("dont_know" if DONT_KNOW in names else "other")
             return "declined" if not_my_field or DONT_KNOW in names else "right"
-        covers = {e.intent for e in self.kb.entries if set(e.facts) & set(question.facts)}
+        covers = self.kb.intents_stating(question.facts)
         if answered:
             return "right" if covers & set(answered) else "wrong"
         if offered:

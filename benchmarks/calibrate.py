@@ -55,7 +55,7 @@ def verdict(question: Question, parse: dict, decision: Decision, kb: KnowledgeBa
     if question.kind == "chitchat":
         ok = decision.outcome == "answer" and not is_knowledge(decision.intent or "")
         return "right" if ok else "declined"
-    covers = {e.intent for e in kb.entries if set(e.facts) & set(question.facts)}
+    covers = kb.intents_stating(question.facts)
     if decision.outcome == "answer":
         return "right" if decision.intent in covers else "wrong"
     if decision.outcome == "choices":

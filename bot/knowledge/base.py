@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -114,9 +115,21 @@ class KnowledgeBase:
         """The entry a response answers: ``utter_kb_<id>``, or one of its cases (``utter_kb_<id>__12_15``)."""
         return self.by_intent(response.removeprefix("utter_")) if response.startswith("utter_") else None
 
+    def intents_stating(self, facts: Iterable[str]) -> set[str]:
+        """The intents of the entries that state at least one of these fact-sheet ids."""
+        return {intent for fact in facts for intent in self._intents_by_fact.get(fact, ())}
+
     @cached_property
     def _by_intent(self) -> dict[str, Entry]:
         return {entry.intent: entry for entry in self.entries}
+
+    @cached_property
+    def _intents_by_fact(self) -> dict[str, tuple[str, ...]]:
+        by_fact: dict[str, list[str]] = {}
+        for entry in self.entries:
+            for fact in entry.facts:
+                by_fact.setdefault(fact, []).append(entry.intent)
+        return {fact: tuple(intents) for fact, intents in by_fact.items()}
 
 
 def _nfc(value: object) -> str:

@@ -28,6 +28,14 @@ def test_the_shipped_knowledge_file_is_valid_and_covers_every_topic():
     assert {e.topic for e in kb.entries} == set(kb.topics)
 
 
+def test_the_entries_stating_a_fact_are_found_by_its_id():
+    kb = knowledge()
+    entry = kb.entries[0]
+    assert entry.intent in kb.intents_stating([entry.facts[0]])
+    assert all(set(kb.by_intent(i).facts) & {entry.facts[0]} for i in kb.intents_stating([entry.facts[0]]))
+    assert kb.intents_stating(["NO-SUCH-FACT"]) == set()
+
+
 def test_every_answer_names_its_source():
     for e in knowledge().entries:
         assert e.source and e.render().endswith(f"Nguồn: {e.source}")
