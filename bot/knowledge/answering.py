@@ -17,8 +17,9 @@ figures behind each value below):
    by an opinion) are offered as buttons, best first — never entries that are merely "the least bad"; when
    only one entry is relevant and a wording of it is very close, it is answered (one button is one tap more);
 4. nothing relevant: out of scope ("not my field", with a pointer: the out-of-scope intent the opinions
-   name, else the general one), unless the message uses the bot's own vocabulary (a strong search
-   match), in which case the bot says it does not know and points to a person.
+   name among their first five, else the general one), unless no opinion names one and the message uses
+   the bot's own vocabulary (a strong search match): then the bot says it does not know and points to a
+   person.
 """
 
 from __future__ import annotations
@@ -100,7 +101,8 @@ def decide(opinions: Opinions, thresholds: Thresholds = Thresholds()) -> Decisio
         return _answer(choices[0])
     if choices:
         return Decision("choices", choices=choices)
-    named = [i for i in firsts[:2] if i and is_out_of_scope(i)]
+    named = [i for ranking in (opinions.classifier, opinions.neighbours) for i, _ in ranking[:5] if is_out_of_scope(i)]
+    named.sort(key=lambda i: i not in firsts)  # the category an opinion puts first, if any
     search_best = opinions.search[0][1] if opinions.search else 0.0
     if not named and search_best >= thresholds.in_field:
         return Decision("dont_know")

@@ -101,6 +101,16 @@ def test_a_message_in_the_bots_field_with_nothing_relevant_is_a_dont_know():
     assert decide(in_field, THRESHOLDS).outcome == "dont_know"
 
 
+def test_a_category_any_opinion_names_among_its_first_five_makes_it_not_my_field():
+    """ "Dự báo gió ngoài Hoàng Sa": sea words give a strong search match, the classifier's fourth is weather."""
+    ranked = [("kb_a", 0.2), ("kb_b", 0.1), ("kb_d", 0.1), ("out_of_scope_weather", 0.05)]
+    forecast = views(ranked, [("kb_b", 0.5)], {"kb_a": 0.2, "kb_b": 0.3}, [("kb_c", 20.0)])
+    assert (decide(forecast, THRESHOLDS).outcome, decide(forecast, THRESHOLDS).intent) == (
+        "out_of_scope",
+        "out_of_scope_weather",
+    )
+
+
 def message(text: str, intent: str, ranked: list, neighbours: list, relevance: dict) -> Message:
     result = Message(data={TEXT: text})
     result.set(INTENT, {"name": intent, "confidence": ranked[0][1]})
