@@ -34,7 +34,7 @@ from bot.vietnamese import Syllable, fold, syllables
 
 EMERGENCY_INTENT = "emergency"
 OVERRIDE_KEY = "danger_override"
-WEAK_SIGNAL_MIN_CONFIDENCE = 0.5  # measured on the development sets (benchmarks/danger.py)
+WEAK_SIGNAL_MIN_CONFIDENCE = 0.3  # measured on the development sets (benchmarks/danger.py): no emergency missed
 
 
 def _compile(patterns: list[str]) -> regex.Pattern:
@@ -45,8 +45,9 @@ def _compile(patterns: list[str]) -> regex.Pattern:
 # ("tụi tui" -> "tui toi", "ghe" -> "tau", "mô" -> "dau", "r" -> "roi", "ko" -> "khong").
 _CALL = _compile(
     [
-        r"(?<!\b(nut|bam|chu|tin hieu) )\bsos\b(?! (la|nghia))", r"\bmayday\b", r"\bman overboard\b",
-        r"^(cuu\s*)+$", r"^cuu (?!tro|sinh|ho|nan|duoc|nguoi|tinh|van|canh)",
+        r"(?<!\b(nut|bam|chu|tin hieu|tu gui|the gui|cach gui|de gui) )\bsos\b(?! (la|nghia))", r"\bmayday\b",
+        r"\bman overboard\b",
+        r"^(cuu\s*)+$", r"^cuu (?!tro|sinh|ho|nan|duoc|nguoi|tinh|van|canh|(tau|thuyen) (nguoi ta|khac|ban))",
         r"\bcuu (\w+ ){0,3}(voi|gium|giup|gap)\b(?! (nan|su co|tai nan|bao|kho|van de))",
         r"\bcuu (toi|em|minh|chung toi|tui toi|con|anh em)\b", r"\bnguy (roi|lam|qua|to)\b",
         r"^(giup|cuu giup|khan cap|cap cuu|cu+) (voi|gap)$",
@@ -59,7 +60,7 @@ _CALL = _compile(
 _CALL_IN_CLAUSE = _compile(
     [
         r"(^|[,.!?;:])\s*cuu+\s*(voi|vs)?\s*([,.!?;:]|$)",
-        r"(?<!\b(ai|se|phai|duoc|dc|da|di|de|nao|phong|bp|nguoi|co|ho) )\bcuu+\W*$", r"\boi,? cuu\b",
+        r"(?<!\b(ai|se|phai|duoc|dc|da|di|de|nao|phong|bp|nguoi|co|ho|hieu cap) )\bcuu+\W*$", r"\boi,? cuu\b",
         r"(?<![/\w])help\b", r"\bgoi (gium|giup|dum) (bien phong|bp|cuu ho|cuu nan)\b",
         r"\b(can|xin)\b[^,.!?;]{0,40}\b(gap|khan cap)\s*([,.!?;]|$)",
     ]
@@ -76,6 +77,7 @@ _EVERYDAY_TROUBLE = _compile(
         r"\b(mat khau|pass|zalo|facebook|face|fb|sim|wifi|mang yeu|tai khoan|ung dung|app|game|may tinh|laptop)\b",
         r"\b(bai tap|bai kiem tra|de thi|bai thi|mon (toan|van|anh|ly|hoa)|lam toan|giai toan|hoc bai)\b",
         r"\b(dien thoai|dt) (bi )?(khoa|treo|liet|do|loi|het pin)\b",
+        r"\b(nau|mon an|cong thuc|may lanh|tu lanh|may giat|tho sua|khoc|khong chiu ngu|mat ngu|em be|thang nho)\b",
     ]
 )  # fmt: skip
 _SEA_OR_DANGER = regex.compile(
@@ -177,7 +179,8 @@ _STRONG = _compile(
         r"\b(tuc|dau) nguc\b", r"\b(giam ap|dap nat|dut lia|mau phun|gay cot song|khong cu dong)\b",
         r"(?=.*\b(ket|kep|quan|cuon|nghien|dap)\b)(?=.*\b(tay|chan|ngon)\b)"
         r"(?=.*\b(day toi|may toi|toi keo|toi cuon|vo toi|vao toi|rong roc|day cap|cap toi|xich neo|day neo)\b)",
-        r"\bmat mau (nhieu|qua|lam)\b", r"\b(non|oi|ho|khac) ra mau\b",
+        r"\bmat mau (nhieu|qua|lam)\b", r"\bmau (khong|ko|chua) (cam|ngung|dung)\b",
+        r"\b(moc|dam|cat|ghim) (vao|trung) (mat|co|bung|nguc|dau)\b", r"\b(non|oi|ho|khac) ra mau\b",
         r"\b(de|do) len (nguoi|chan|tay|lung)\b", r"\bgay de\b", r"\btho (khong|ko) (duoc|ra|noi)\b",
         r"\bran (\w+ )?can\b",
         r"\b(phong|bong) (nuoc|nang|het|lua)\b",
@@ -249,7 +252,7 @@ _CALM = _compile(
         r"\b(loi|sai) (la )?(cua )?(ai|ben nao)\b",
         # the past, over and done
         r"\bnam (ngoai|truoc|roi)\b", r"\b(tuan|thang) truoc\b", r"\bhoi (nam|truoc|do|thang|tuan|bao)\b",
-        r"\btruoc day\b", r"\bda tung\b", r"\bhoi xua\b", r"(?<!\bchua )\b(quay ve|ve (roi|r|bo|ben))\b",
+        r"\btruoc day\b", r"\bda tung\b", r"\bhoi xua\b", r"(?<!\b(chua|dang|chay) )\b(quay ve|ve (roi|r|bo|ben))\b",
         r"\b(nam|hoi|tu) (19|20)\d\d\b", r"\bhom (truoc|bua)\b", r"\bbua (truoc|hom)\b",
         r"\bve (toi |den )?(ben|bo) (an toan|roi)\b", r"\b(da duoc cuu|duoc cuu (roi|het))\b", r"\b(on|khoe) roi\b",
         r"\bcam on\b", r"\bgioi (qua|lam|that)\b", r"\bhoi (cap|nho|be|di hoc)\b",
@@ -274,6 +277,11 @@ _CALM = _compile(
         r"\b(cach|lam sao de|lam the nao de) (so cuu|phong|chat|dung(?! quat)|xu ly|cuu|tranh|su dung|bam)\b",
         r"\b(hoc|lop|tap huan)\b", r"\bphong (chay|khi|tranh|ngua)\b", r"\bde phong\b", r"\bloai (nao|dau|gi)\b",
         r"\bcach (va|sua|han|tram|tret|thay|boc)\b", r"\bchay (rung|nha may|cho|xuong|kho|quan|cong ty)\b",
+        r"\b(cho|o) (dau|nao) (duc|sua|ban|mua|lam|han|thay)\b", r"\b(ban|mua) re\b", r"\b(duc|han) lai\b",
+        r"\b(mo thay|nam mo|giac mo|chiem bao)\b", r"\b(ngam san ho|tham quan)\b", r"\bvang dau\b",
+        r"(?<!\bkhong )\bbinh thuong\b", r"\b(go|thao) xong\b", r"\bton (khong|ko|hong)\b",
+        r"\b(tra|ton|het|mat|tinh) bao nhieu\b", r"\bnam (o|tai) (ben|bo|cang|u)\b",
+        r"\b(xu ly|giai quyet) (toi|den|ra) (dau|sao)\b",
         r"\bmang theo\b", r"\bbenh (dau )?(tim|gi|nay)\b", r"\bbi benh\b", r"\bco (duoc|nen) di bien\b",
         r"\bso cuu\b.*\bnhu the nao\b", r"\b(cau chi|bong den)\b", r"\b(uong|bai|tu) thuoc\b",
         r"\bthuoc (gi|nao)\b", r"\bkham (suc khoe|benh|o dau)\b", r"\bsuc khoe\b",
@@ -283,7 +291,7 @@ _CALM = _compile(
 # happening now ("tàu đang chìm thì phải làm sao" is a call for help in the form of a question).
 _HYPOTHETICAL = _compile(
     [
-        r"\b(neu|gia su|truong hop|lo may|phong khi|khi nao)\b",
+        r"\b(neu|gia su|truong hop|lo may|lo ma|phong khi|khi nao)\b",
         r"(?<!\broi )\bthi (sao|lam sao|phai|co|bi|ai|xu ly|tinh|duoc|giao|bao|nen)\b",
         r"\bhoi (de|cho) (biet|bik|day|hoc)\b", r"\bde day\b", r"\bso cuu (the nao|sao|ra sao|nhu the nao)\b",
         # "khi X thì Y" (when), how to, to prevent, what is wrong with
@@ -296,13 +304,14 @@ _HYPOTHETICAL = _compile(
 _NOW = _compile(
     [
         r"\b(dang|bay gio|gio nay|luc nay|hien gio|ngay)\b", r"\b(to|lon|manh|nhieu|nhanh) qua\b",
+        r"\bgio (\w+ ){0,2}(sao|lam sao|tinh sao|phai lam gi)\b",
         r"(?<!\b(nguoi|bi|nga|te|ai) )\broi\b(?! (xuong|khoi|bien|vao|vo))",
     ]
 )  # fmt: skip
 # What a condition says ("nếu thấy tàu khác gặp nạn mà mình đang kéo lưới thì...") is not happening now.
 _CONDITION = regex.compile(
-    r"(\b(neu|gia su|gia nhu|phong khi|truong hop|lo may|nhung khi)|^khi (?!nay))\b.*?\bthi\b"
-    r"|^(neu|gia su|gia nhu|phong khi|truong hop|lo may)\b.*\b(khong|hong|chua|gi|sao|ai|nao)$"
+    r"(\b(neu|gia su|gia nhu|phong khi|truong hop|lo may|lo ma|nhung khi)|^khi (?!nay))\b.*?\bthi\b"
+    r"|^(neu|gia su|gia nhu|phong khi|truong hop|lo may|lo ma)\b.*\b(khong|hong|chua|gi|sao|ai|nao)$"
 )
 # Falls into the water. Matched where "rồi" typed with diacritics (already) cannot be read as "rơi" (fall).
 _IN_THE_WATER = _compile(
@@ -320,7 +329,8 @@ _FIGURATIVE = _compile(
         r"\bcuu (chien binh|can bo|quan nhan|giao vien|hoc sinh|sinh vien|nhan vien|lanh dao|chu tich|giam doc"
         r"|bo truong|thu tuong|tong thong|dai bieu|thanh nien xung phong|thu truong|bi thu|truong (thon|xom|ban))\b",
         r"\blat (mat|keo|long|bai)\b", r"\b(thoi gian|ngay thang|nam thang|thang ngay) (\w+ )?troi\b",
-        r"\bchay (tui|da)\b", r"\bcom chay\b",
+        r"\bchay (tui|da)\b", r"\bcom chay\b", r"\bchay (noi|com|chao|thit|ca kho|do an|banh)\b",
+        r"\bphao (luoi|cau) (\w+ )?chim\b",
         r"\b(binh|he thong|thiet bi|voi|tap huan|phong|doi|canh sat|xe|dung cu) (\w+ )?chua chay\b",
         r"\b(ba|bay) (chim|noi) (ba|bay) (chim|noi)\b",
         r"\b(noi com|noi canh|noi ca|com|ca kho|thit kho|thuc an|do an) (bi )?chay( khet| day)?\b",
@@ -333,7 +343,7 @@ _FIGURATIVE = _compile(
     ]
 )  # fmt: skip
 # The same in words only typed with diacritics ("chìm xuồng": hushed up, not sunk into the sea).
-_FIGURATIVE_ACCENTED = regex.compile(r"\bchìm xuồng\b")
+_FIGURATIVE_ACCENTED = regex.compile(r"\bchìm xuồng\b|\bthuyền thúng\b")
 # Laughing is not what a person in danger types.
 _LAUGHING = regex.compile(r"\b(ha|hi|he|ke){2,}\b|\bkk+\b|[=:]\)\)|[😂🤣😆😁]")
 

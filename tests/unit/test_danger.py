@@ -335,3 +335,33 @@ def test_everyday_pleas_liability_repairs_and_land_fires_are_not_danger(text):
 )
 def test_a_plea_with_the_sea_or_danger_in_it_is_still_strong(text):
     assert danger_level(text) == "strong"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SOS, ai chỉ cách nấu canh chua với",  # a call for help about cooking
+        "cuu tui voi, thang nho khoc ca dem",
+        "mo thay ghe bi lat danh con gi",  # a dream, a lottery number
+        "phao luoi chim xuong la dinh ca phai khong",  # the net's float sinks: fish in the net
+        "chay noi com roi lam sao het mui khet",
+        "ghe hu may nam o ben, keo len sua thi tra bao nhieu",
+        "Lỡ mà ghe bị lật thì bám vô đâu cho khỏi chìm?",
+        "Bot có tự gửi SOS cho biên phòng được không",
+    ],
+)
+def test_everyday_pleas_dreams_repairs_and_what_ifs_are_not_strong(text):
+    assert danger_level(text) != "strong"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nguoi bi dien giat ngat tren tau, khong tho, gio so cuu sao",  # how to help, asked now
+        "Dang chay ve bo thi may boc chay, lua to lam",  # heading home is not back home
+        "nguoi tren tau bi luoi cau moc vao mat, mau khong cam duoc",
+        "tau dag chim thi lm sao",  # "dag" is "đang"
+    ],
+)
+def test_danger_now_asked_on_the_way_or_as_how_to_is_strong(text):
+    assert danger_level(text) == "strong"
