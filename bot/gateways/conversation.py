@@ -127,9 +127,16 @@ class Gateway:
         # Subscribers the assistant just asked their vessel's length (oldest first; at most MAX_ASKED kept).
         self._asked_length: dict[str, None] = {}
 
-    async def respond(self, incoming: Incoming, deliver: Callable[[list[OutMessage]], Awaitable[None]]) -> None:
+    async def respond(
+        self,
+        incoming: Incoming,
+        deliver: Callable[[list[OutMessage]], Awaitable[None]],
+        first_time: Callable[[], Awaitable[bool]] | None = None,
+    ) -> None:
         """``handle`` a message and ``deliver`` the replies; if the assistant answered it, record what the
-        person waited, from now to the last reply part sent (bot/metrics/timing.py)."""
+        person waited, from now to the last reply part sent (bot/metrics/timing.py). ``first_time`` tells
+        whether the message is new (not a copy sent again); it is asked in the person's turn, so that the
+        wait for its answer cannot let the person's next message overtake this one."""
         waiting = _Waiting(time.time())
         incoming = dataclasses.replace(incoming, message_id=incoming.message_id or uuid.uuid4().hex)
         too_fast = self._too_fast(incoming)
@@ -141,6 +148,10 @@ class Gateway:
             # The replies leave within the person's turn too: a quick reply to the next message must not
             # overtake the delivery of this one.
             async with self._locks.hold(incoming.user_id):
+                if first_time is not None and not await first_time():
+                    logger.info("Gateway %s: message %s was already handled: copy dropped", self.channel.name,
+                                incoming.message_id)  # fmt: skip
+                    return
                 await deliver(await self._handle_retrying(incoming))
         finally:
             WAITING.reset(token)

@@ -19,12 +19,10 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -79,11 +77,12 @@ class TelegramGateway:
         self.once = once
         self.payloads = CallbackPayloads()
 
-    async def drop_copies(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """Before every other handler: a copy of an update already handled (sent again) goes no further."""
-        if not await self.once.first_time(str(update.update_id)):
-            logger.info("Telegram update %s was already handled: copy dropped", update.update_id)
-            raise ApplicationHandlerStop
+    async def first_time(self, update: Update) -> bool:
+        """False for a copy of an update already handled (Telegram sends an update again when unsure)."""
+        if await self.once.first_time(str(update.update_id)):
+            return True
+        logger.info("Telegram update %s was already handled: copy dropped", update.update_id)
+        return False
 
     async def deliver(self, chat_id: int, messages: list[OutMessage], context: ContextTypes.DEFAULT_TYPE) -> None:
         bot = context.bot
@@ -123,11 +122,13 @@ class TelegramGateway:
             incoming, message_id=f"telegram-{update.update_id}", reply_to=str(replied.message_id) if replied else None
         )
         chat_id = update.effective_chat.id
-        await self.gateway.respond(incoming, lambda messages: self.deliver(chat_id, messages, context))
+        await self.gateway.respond(  # the copy check waits in the person's turn: their messages stay in order
+            incoming, lambda messages: self.deliver(chat_id, messages, context), lambda: self.first_time(update)
+        )
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        if query is None or query.from_user is None:
+        if query is None or query.from_user is None or not await self.first_time(update):
             return
         await query.answer()
         payload = self.payloads.decode(query.data or "")
@@ -163,7 +164,6 @@ def build_application(settings: Settings, rasa: RasaClient | None = None) -> App
         .post_init(_post_init)
         .build()
     )
-    application.add_handler(TypeHandler(Update, gateway.drop_copies), group=-1)
     command_names = [name for name, _ in COMMANDS]
     application.add_handler(CommandHandler(command_names, gateway.on_message))
     application.add_handler(CallbackQueryHandler(gateway.on_button))

@@ -138,3 +138,31 @@ def test_a_persons_replies_leave_in_the_order_of_their_messages_even_when_sendin
 
     asyncio.run(two_messages())
     assert sent[-1] == fixed_texts.UNKNOWN_COMMAND and fixed_texts.UNKNOWN_COMMAND not in sent[:-1]
+
+
+def test_the_copy_check_waits_in_the_persons_turn_and_a_copy_gets_nothing(app_database):
+    """A slow "is it new?" answer (Redis far away) must not let the person's next message overtake this one."""
+    gateway, sent = Gateway(ZALO, Assistant()), []  # type: ignore[arg-type]
+
+    async def deliver(messages: list) -> None:
+        sent.extend(m.text for m in messages)
+
+    async def slowly_new() -> bool:
+        await asyncio.sleep(0.2)
+        return True
+
+    async def new() -> bool:
+        return True
+
+    async def copy() -> bool:
+        return False
+
+    async def three_messages() -> None:
+        first = asyncio.create_task(gateway.respond(Incoming("9", "/lienhe", message_id="z-1"), deliver, slowly_new))
+        await asyncio.sleep(0)
+        await gateway.respond(Incoming("9", "/lenhkhongco", message_id="z-2"), deliver, new)
+        await first
+        await gateway.respond(Incoming("9", "/lenhkhongco", message_id="z-2"), deliver, copy)
+
+    asyncio.run(three_messages())
+    assert sent[-1] == fixed_texts.UNKNOWN_COMMAND and sent.count(fixed_texts.UNKNOWN_COMMAND) == 1
