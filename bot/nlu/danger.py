@@ -49,7 +49,8 @@ _CALL = _compile(
         r"\bman overboard\b",
         r"^(cuu\s*)+$", r"^cuu (?!tro|sinh|ho|nan|duoc|nguoi|tinh|van|canh|(tau|thuyen) (nguoi ta|khac|ban))",
         r"\bcuu (\w+ ){0,3}(voi|gium|giup|gap)\b(?! (nan|su co|tai nan|bao|kho|van de))",
-        r"\bcuu (toi|em|minh|chung toi|tui toi|con|anh em)\b", r"\bnguy (roi|lam|qua|to)\b",
+        r"(?<!\b(phai|duoc|se|nen|buoc|ai) )\bcuu (toi|em|minh|chung toi|tui toi|con|anh em)\b",
+        r"\bnguy (roi|lam|qua|to)\b",
         r"^(giup|cuu giup|khan cap|cap cuu|cu+) (voi|gap)$",
         r"^(giup|cuu giup) (toi|em|chung toi|toi toi|tau toi) gap$",
         r"^khan cap$",
@@ -85,12 +86,12 @@ _SEA_OR_DANGER = regex.compile(
 )
 _STRONG = _compile(
     [
-        r"\bdang gap nan\b", r"\bgap nan\b.*\b(roi|dang|ngay|gap)\b",
+        r"\bdang gap nan\b", r"\bgap nan\b(?!.*\bkhi dang\b).*\b(roi|dang|ngay|gap)\b",
         r"\b(tau|thuyen) (toi|em|minh|chung toi|toi toi|anh em|nha toi) (\w+ )?(bi|gap) nan\b",
         r"^(tau|thuyen) (dang |vua )?(bi|gap) nan\b",
         r"^(boc )?chay (may|buong may|ham may|cabin|khoang)( tau| thuyen)?( roi)?$",
         r"\bbinh (ga|gas|khi|oxy) (\w+ )?no\b",
-        r"\b(xin|can|dua) (\w+ ){0,5}cap cuu\b",
+        r"\b(xin|can|dua) (?!hoi\b)(\w+ ){0,5}cap cuu\b",
         r"(?=.*\b(gap gap|gap lam|nhanh len)\b)(?=.*\b(chim|chay|lat|troi|nan|thung|dam)\b)",
         # sinking, water, capsizing
         r"\b(dang|sap) (bi )?chim\b", r"\bchim (roi|mat|xuong|nhanh|dan)\b", r"\b(tau|thuyen) (dang|sap) chim\b",
