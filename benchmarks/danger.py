@@ -31,6 +31,7 @@ DEV_SETS = (
     "dev_lookalikes_3.yml",
     "dev_lookalikes_heldout_2026_11.yml",
     "dev_lookalikes_5.yml",
+    "dev_lookalikes_6.yml",
 )
 VALUES = (0.1, 0.2, 0.3, 0.5, 0.7)
 

@@ -16,7 +16,8 @@ figures behind each value below):
 3. otherwise the knowledge entries that are relevant to the message (a wording close enough, and named
    by an opinion) are offered as buttons, best first — never entries that are merely "the least bad"; when
    only one entry is relevant and a wording of it is very close, it is answered (one button is one tap more);
-4. nothing relevant: out of scope ("not my field", with a pointer: the out-of-scope intent the opinions
+4. the price of goods, unless the classifier is sure: out of scope, with the price pointer;
+5. nothing relevant: out of scope ("not my field", with a pointer: the out-of-scope intent the opinions
    name among their first five, else the general one), unless no opinion names one and the message uses
    the bot's own vocabulary (a strong search match): then the bot says it does not know and points to a
    person.
@@ -27,9 +28,25 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+import regex
+
 from bot.knowledge.base import INTENT_PREFIX
+from bot.vietnamese import folded_terms
 
 OUT_OF_SCOPE = "out_of_scope"
+PRICE = OUT_OF_SCOPE + "_price"
+# The price of goods ("cá bạc má bán bao nhiêu", "máy cũ bán được bao nhiêu", "hết bao nhiêu tiền"), over folded
+# words; not a fine, a fee, support or insurance, which the bot does know, nor "bao nhiêu ngày" after buying a boat.
+_PRICE = regex.compile(
+    r"(?<!\bnghe )\b(ban|mua|gia)\b(?! tin)(\s\w+){0,8}\sbao nhieu\b"
+    r"(?! (ngay|thang|nam|chiec|tau|ghe|nguoi|km|hai ly|met|lau|gio|phan))"
+    r"|\bbao nhieu (tien )?(mot|1) (ky|kg|lit|cay|cai|con|thung)\b|\b(ban|mua) (duoc )?(khoang )?bao nhieu\b"
+    r"|\bhet bao nhieu tien\b"
+)
+_KNOWN_MONEY = regex.compile(
+    r"\b(phat|ho tro|phi|le phi|bao hiem|vay|nghi dinh|luat|quy dinh|thue|tro cap|boi thuong|den bu|chi tra|muc"
+    r"|dang ky|giay phep)\b"
+)
 MAX_CHOICES = 3
 CHOICES_KEY = "choices"  # parse-data key of the entries to offer (read by action_suggest_topics)
 
@@ -40,6 +57,7 @@ class Opinions:
     neighbours: list[tuple[str, float]]  # (intent, share of the vote), best first
     relevance: dict[str, float]  # intent -> similarity of its closest wording
     search: list[tuple[str, float]]  # (knowledge intent, BM25 score), best first
+    asks_a_price: bool = False  # the price of goods (``asks_a_price``): no opinion can make that an answer
 
 
 @dataclass(frozen=True)
@@ -58,6 +76,13 @@ class Decision:
     outcome: str  # "answer", "choices", "dont_know" or "out_of_scope"
     intent: str | None = None  # the intent to answer ("answer", "out_of_scope")
     choices: tuple[str, ...] = field(default_factory=tuple)  # knowledge intents to offer ("choices")
+
+
+def asks_a_price(text: str) -> bool:
+    """True for a question about the price of goods, which the bot cannot know (measured on the development
+    sets: no fact question matches)."""
+    words = " ".join(folded_terms(text))
+    return bool(_PRICE.search(words)) and not _KNOWN_MONEY.search(words)
 
 
 def is_knowledge(intent: str) -> bool:
@@ -88,6 +113,8 @@ def decide(opinions: Opinions, thresholds: Thresholds = Thresholds()) -> Decisio
             and not is_out_of_scope(classifier_first)
         )
         return _answer(agreed if overruled and agreed else classifier_first)
+    if opinions.asks_a_price:
+        return Decision("out_of_scope", intent=PRICE)
     declined = bool(
         classifier_first
         and is_out_of_scope(classifier_first)

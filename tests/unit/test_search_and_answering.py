@@ -1,7 +1,8 @@
+import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.knowledge.answering import Opinions, Thresholds, decide
+from bot.knowledge.answering import Opinions, Thresholds, asks_a_price, decide
 from bot.knowledge.base import knowledge
 from bot.knowledge.search import KnowledgeSearch
 from bot.rasa.nlu.decider import AnswerDecider
@@ -109,6 +110,31 @@ def test_a_category_any_opinion_names_among_its_first_five_makes_it_not_my_field
         "out_of_scope",
         "out_of_scope_weather",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "price"),
+    [
+        ("cá bạc má bữa ni ở chợ Sa Huỳnh bán bao nhiêu rứa", True),
+        ("may ghe cu 300 CV ban duoc bao nhieu", True),
+        ("mua cai tu cap dong het bao nhieu tien", True),
+        ("tàu 13 m đánh sai vùng bị phạt bao nhiêu", False),  # a fine: the bot knows it
+        ("mua tàu cũ thì bao nhiêu ngày phải sang tên", False),
+        ("hỗ trợ dầu mua bao nhiêu lít được", False),
+    ],
+)
+def test_a_price_of_goods_is_told_apart_from_money_the_bot_knows(text, price):
+    assert asks_a_price(text) is price
+
+
+def test_a_price_is_out_of_scope_unless_the_classifier_is_sure():
+    price = Opinions([("kb_a", 0.3)], [("kb_a", 0.6)], {"kb_a": 0.5}, [("kb_a", 20.0)], asks_a_price=True)
+    assert (decide(price, THRESHOLDS).outcome, decide(price, THRESHOLDS).intent) == (
+        "out_of_scope",
+        "out_of_scope_price",
+    )
+    sure = Opinions([("kb_a", 0.9)], [], {}, [], asks_a_price=True)
+    assert decide(sure, THRESHOLDS).intent == "kb_a"
 
 
 def message(text: str, intent: str, ranked: list, neighbours: list, relevance: dict) -> Message:

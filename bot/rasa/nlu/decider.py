@@ -19,7 +19,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.knowledge.answering import CHOICES_KEY, Opinions, Thresholds, decide, is_knowledge
+from bot.knowledge.answering import CHOICES_KEY, Opinions, Thresholds, asks_a_price, decide, is_knowledge
 from bot.knowledge.base import knowledge
 from bot.knowledge.search import KnowledgeSearch
 from bot.nlu.danger import EMERGENCY_INTENT, OVERRIDE_KEY
@@ -43,6 +43,7 @@ def opinions(message: Message | dict[str, Any], search: KnowledgeSearch) -> Opin
         neighbours=[(n["name"], float(n["score"])) for n in message.get(NEIGHBOURS_KEY) or []],
         relevance=dict(message.get(RELEVANCE_KEY) or {}),
         search=[(hit.entry.intent, hit.score) for hit in hits],
+        asks_a_price=asks_a_price(message.get(TEXT) or ""),
     )
 
 
