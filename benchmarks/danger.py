@@ -32,6 +32,7 @@ DEV_SETS = (
     "dev_lookalikes_heldout_2026_11.yml",
     "dev_lookalikes_5.yml",
     "dev_lookalikes_6.yml",
+    "dev_lookalikes_7.yml",
 )
 VALUES = (0.1, 0.2, 0.3, 0.5, 0.7)
 

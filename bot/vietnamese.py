@@ -127,6 +127,7 @@ _TEENCODE: dict[str, tuple[str, ...]] = {
     "nhiu": ("nhieu",),
     "ktra": ("kiem", "tra"),
     "dag": ("dang",),
+    "dg": ("dang",),
 }
 # "chi" typed without diacritics is dialect "gì" unless a word follows that makes it "chi" (spend).
 _CHI_AS_WORD = {"phi", "tra", "tieu", "cuc", "bo", "nhanh", "tiet", "tien", "ho", "viec", "dung"}

@@ -45,10 +45,13 @@ def _compile(patterns: list[str]) -> regex.Pattern:
 # ("tụi tui" -> "tui toi", "ghe" -> "tau", "mô" -> "dau", "r" -> "roi", "ko" -> "khong").
 _CALL = _compile(
     [
-        r"(?<!\b(nut|bam|chu|tin hieu|tu gui|the gui|cach gui|de gui) )\bsos\b(?! (la|nghia))", r"\bmayday\b",
+        r"(?<!\b(nut|bam|chu|tin hieu|tu gui|the gui|cach gui|de gui|keu|nhan|gia) )\bsos\b"
+        r"(?! (la|nghia|tu dong|cho bot))",
+        r"\bmayday\b(?! (mayday )*la\b)",
         r"\bman overboard\b",
         r"^(cuu\s*)+$", r"^cuu (?!tro|sinh|ho|nan|duoc|nguoi|tinh|van|canh|(tau|thuyen) (nguoi ta|khac|ban))",
-        r"\bcuu (\w+ ){0,3}(voi|gium|giup|gap)\b(?! (nan|su co|tai nan|bao|kho|van de))",
+        r"\bcuu (?!(sinh|hoa)\b)(\w+ ){0,3}(voi|gium|giup|gap+)\b(?! (nan|su co|tai nan|bao|kho|van de))",
+        r"\bcuu (truoc|ngay|lien|nhanh) (di|da|voi)\b",
         r"(?<!\b(phai|duoc|se|nen|buoc|ai) )\bcuu (toi|em|minh|chung toi|tui toi|con|anh em)\b",
         r"\bnguy (roi|lam|qua|to)\b",
         r"^(giup|cuu giup|khan cap|cap cuu|cu+) (voi|gap)$",
@@ -57,11 +60,25 @@ _CALL = _compile(
         r"^(may day ?)+$",
     ]
 )  # fmt: skip
+# Drills, tests, fake alarms and how a distress call works: even with "SOS" or "mayday" in them, not a call.
+_DRILL = _compile(
+    [
+        r"\b(tin gia|bao gia sos|thu nghiem|tap duot|dien tap|chi la thu|thu nhan|cai dat|tu dong)\b",
+        r"\b(nhu the nao|la gi)\b.*\bmayday\b|\bmayday\b.*\b(nhu the nao|la gi)\b",
+    ]
+)  # fmt: skip
+# Happening now, whatever else the message says ("bảo hiểm tính sau, chừ ghe đang chìm").
+_URGENT = _compile(
+    [
+        r"\b(tau|thuyen) (toi|em|minh|chung toi|toi toi|nha toi )?dang (bi )?(chim|lat|boc chay)\b",
+        r"(?=.*\bgoi ai (bay gio|gio|ngay)\b)(?=.*\b(chay|chim|lat|thung|troi|nan)\b)",
+    ]
+)  # fmt: skip
 # Calls over the folded text with its punctuation: "..., cứu", "HELP!!!" (not the "/help" command), "cần ... gấp".
 _CALL_IN_CLAUSE = _compile(
     [
         r"(^|[,.!?;:])\s*cuu+\s*(voi|vs)?\s*([,.!?;:]|$)",
-        r"(?<!\b(ai|se|phai|duoc|dc|da|di|de|nao|phong|bp|nguoi|co|ho|hieu cap) )\bcuu+\W*$", r"\boi,? cuu\b",
+        r"(?<!\b(ai|se|phai|duoc|dc|da|di|de|nao|phong|bp|nguoi|co|ho|hieu cap|ban|so) )\bcuu+\W*$", r"\boi,? cuu\b",
         r"(?<![/\w])help\b", r"\bgoi (gium|giup|dum) (bien phong|bp|cuu ho|cuu nan)\b",
         r"\b(can|xin)\b[^,.!?;]{0,40}\b(gap|khan cap)\s*([,.!?;]|$)",
     ]
@@ -79,6 +96,7 @@ _EVERYDAY_TROUBLE = _compile(
         r"\b(bai tap|bai kiem tra|de thi|bai thi|mon (toan|van|anh|ly|hoa)|lam toan|giai toan|hoc bai)\b",
         r"\b(dien thoai|dt) (bi )?(khoa|treo|liet|do|loi|het pin)\b",
         r"\b(nau|mon an|cong thuc|may lanh|tu lanh|may giat|tho sua|khoc|khong chiu ngu|mat ngu|em be|thang nho)\b",
+        r"\b(hoc|tieng anh|on thi|bot|bi treo|rep|lag)\b",
     ]
 )  # fmt: skip
 _SEA_OR_DANGER = regex.compile(
@@ -97,7 +115,7 @@ _STRONG = _compile(
         r"\b(dang|sap) (bi )?chim\b", r"\bchim (roi|mat|xuong|nhanh|dan)\b", r"\b(tau|thuyen) (dang|sap) chim\b",
         r"\bnuoc (vao|vo|tran|ngap|len)\b.*\b(tau|khoang|ham|may|nhanh|goi|boong|cabin)\b", r"\b(ngap|vo) nuoc\b",
         r"\bnuoc\b.*\b(khoang|ham|tau)\b.*\b(len|vao|vo)\b", r"\b(hong|hu) bom\b",
-        r"\bthung (tau|day|vo|khoang|lo|mui|man|than|van)\b", r"\b(tau|thuyen) (\w+ )?(bi )?thung\b",
+        r"\bthung (tau|day|vo|khoang|lo|mui|man|than|van)\b", r"\b(tau|thuyen) (\w+ ){0,2}(bi )?thung\b",
         r"\bnuoc (vao|vo) (du|nhieu|nhanh|manh|ao)\b",
         r"\b(bi|sap|da|dang) lat\b", r"\blat (tau|thung|roi)\b", r"\b(tau|thung) lat\b",
         r"\bnghieng\b.*\b(nuoc|song|lat)\b",
@@ -108,7 +126,8 @@ _STRONG = _compile(
         # people in the water (a fall is _IN_THE_WATER)
         r"\bnguoi (dang |con |o )?(duoi|giua) (nuoc|bien)\b",
         r"\b(xuong|duoi) (bien|nuoc) roi\b", r"\bkeo\b.*\bxuong bien\b", r"\b(dang|bi) duoi nuoc\b",
-        r"\b(chet duoi|choi voi)\b", r"\bchua (thay )?(ngoi|noi) len\b", r"\blan\b (\w+ ){0,4}chua (ngoi |noi )?len\b",
+        r"\b(chet duoi|choi voi(?! (con|chau|ban|vo|em|be)))\b", r"\b(te liet|liet (hai )?(chan|tay|nguoi))\b",
+        r"\bchua (thay )?(ngoi|noi) len\b", r"\blan\b (\w+ ){0,4}chua (ngoi |noi )?len\b",
         r"\btho lan\b.*\bchua len\b",
         r"\bbam (vao )?(can|phao|thung|van)\b", r"\b(ong hoi|day hoi) (bi )?dut\b",
         # no engine, drifting, weather
@@ -201,7 +220,7 @@ _STRONG = _compile(
         r"\b(bi |dang )?lac (tren|giua|ngoai) bien\b",
         r"\bkhong biet (dang )?o (dau|mo)\b", r"\bkhong (biet|bt) (\w+ ){1,3}dang o dau\b",
         r"\bhet (dau|xang|nhien lieu|nuoc ngot|nuoc uong|do an)\b",
-        r"(?=.*\b(chua (thay )?(ve|dia|vo bo|toi noi|den noi|len)|khong thay ve|chua thay (dau|tau|thuyen)"
+        r"(?=.*\b(chua (thay )?(ve|vo|dia|vo bo|toi noi|den noi|len)|khong thay ve|chua thay (dau|tau|thuyen)"
         r"|chua co tin)\b)"
         r"(?=.*\b(bao|song|bien (dang )?dong|goi|lien lac|lo|troi (da )?toi|tat may|qua gio|ve het|hoang|sot ruot"
         r"|(hom|chieu|toi|dem|sang) qua|tu (hom|sang|chieu|toi|dem))\b)",
@@ -209,7 +228,8 @@ _STRONG = _compile(
         r"(?=.*\bmat tin hieu\b)(?=.*\b(chong|cha|bo|con trai|ong xa|ba toi|ba em|anh toi|anh em)\b)",
         r"\b(thuyen vien|ban tau|nguoi|tau|thuyen) (\w+ ){0,4}(bi |dang )?mat tich (tren|ngoai|giua|sau|tu|roi)\b",
         r"\bmat tin hieu (\w+ )?tu (hom|sang|chieu|toi|dem)\b", r"\bkhong thay (tau|thuyen) (\w+ ){0,3}nua\b",
-        r"\bkhong (lien lac|goi) (duoc|dc)\b", r"\bkhong thay (tau|ghe)\b.*\b(dau|mo)\b",
+        r"\bkhong (ai )?(lien lac|goi) (duoc|dc)\b", r"\bqua han (\d+|mot|hai|ba|may) ngay\b",
+        r"\bkhong thay (tau|ghe)\b.*\b(dau|mo)\b",
         r"\bkhong ai (bat may|tra loi)\b",
     ]
 )  # fmt: skip
@@ -224,7 +244,8 @@ _WEAK = _compile(
         r"(?<!\b(canh|thong|du|tin|doc|tren|bai) )\bbao\b(?! (nhieu|gio|lau|hiem|cao|tin|ve|chi|dam|quan|ho|gia))",
         r"\bbi thuong\b", r"\bnghieng\b", r"\bmat (tin hieu|tich|lien lac|lien he)\b",
         r"\b(la ban|dinh vi|gps) (bi )?(hu|hong|chet|mat)\b", r"\bhelp\b", r"\bkhan cap\b", r"\bbi bat\b",
-        r"\bbat giu\b", r"\b(troi(?! chay)|lat|dam|huc|thung)\b", r"\b(song|gio) (lon|to|manh|giat|cao)\b", r"\blac\b",
+        r"\bbat giu\b", r"\b(song|gio) (lon|to|manh|giat|cao)\b", r"\blac\b",
+        r"\b((?<!\bqua )troi(?! (chay|lanh|nang|mua|toi|sang|dep|oi|nong|am|u|mat|ret))|lat|dam|huc|thung)\b",
     ]
 )  # fmt: skip
 # Calm topics: a question about these is not danger now, unless it calls for help.
@@ -277,12 +298,23 @@ _CALM = _compile(
         # how to, learning, equipment, health in general
         r"\b(cach|lam sao de|lam the nao de) (so cuu|phong|chat|dung(?! quat)|xu ly|cuu|tranh|su dung|bam)\b",
         r"\b(hoc|lop|tap huan)\b", r"\bphong (chay|khi|tranh|ngua)\b", r"\bde phong\b", r"\bloai (nao|dau|gi)\b",
-        r"\bcach (va|sua|han|tram|tret|thay|boc)\b", r"\bchay (rung|nha may|cho|xuong|kho|quan|cong ty)\b",
+        r"\bcach (va|han|tram|tret) (vo|lo|tau|ghe|thuyen|luoi|day|ong|van)\b", r"\bcach (sua|thay|boc)\b",
+        r"\bchay (rung|nha may|cho|xuong|kho|quan|cong ty)\b",
         r"\b(cho|o) (dau|nao) (duc|sua|ban|mua|lam|han|thay)\b", r"\b(ban|mua) re\b", r"\b(duc|han) lai\b",
         r"\b(mo thay|nam mo|giac mo|chiem bao)\b", r"\b(ngam san ho|tham quan)\b", r"\bvang dau\b",
         r"(?<!\bkhong )\bbinh thuong\b", r"\b(go|thao) xong\b", r"\bton (khong|ko|hong)\b",
         r"\b(tra|ton|het|mat|tinh) bao nhieu\b", r"\bnam (o|tai) (ben|bo|cang|u)\b",
         r"\b(xu ly|giai quyet) (toi|den|ra) (dau|sao)\b",
+        r"\b(an toan roi|ve (toi|den) (nha|bo|ben|cang)|ve het roi|vo bo het|het roi ha)\b",
+        r"\b(sua|keo|bom) (duoc|xong|ra het) (roi|r)\b", r"\b(da )?duoc cuu (sau|song|roi|het|ve)\b",
+        r"\b(tv|ti vi|tivi|loa (xa|phuong|thon)|dai phat thanh|doc ma|dua tin|thuong qua)\b",
+        r"\bthang roi\b", r"\b(da )?tim (duoc|thay) chua\b", r"\b(chi tien|giam dinh|mat cap|bi trom)\b",
+        r"\b(keo|dua) (\w+ )?len (da|u)\b", r"\btho (nao|moc|han|va|sua)\b", r"\bxuong (dong|sua) tau\b",
+        r"\b(dang o|nam o|neo o|dau o) (ben|cang)\b", r"\bnam bo\b", r"\bnen thay (gi|cai gi)\b",
+        r"\b(ong nuoc nha|bon nuoc|nha ve sinh|mai nha|voi nuoc)\b", r"\b(bai hat|cau hat|loi bai|ten bai)\b",
+        r"\bthuong (ba con|cho ba con|anh em)\b", r"\b(hom nay o nha|o nha (choi|va luoi|nghi|voi))\b",
+        r"\b(doi tuyen|bong da|da banh|thung luoi|tran dau|ghi ban)\b",
+        r"\b(nam vien|benh vien|phong kham)\b", r"\b(so cap cuu|ep tim|bai kiem tra|hoi choi)\b",
         r"\bmang theo\b", r"\bbenh (dau )?(tim|gi|nay)\b", r"\bbi benh\b", r"\bco (duoc|nen) di bien\b",
         r"\bso cuu\b.*\bnhu the nao\b", r"\b(cau chi|bong den)\b", r"\b(uong|bai|tu) thuoc\b",
         r"\bthuoc (gi|nao)\b", r"\bkham (suc khoe|benh|o dau)\b", r"\bsuc khoe\b",
@@ -292,7 +324,7 @@ _CALM = _compile(
 # happening now ("tàu đang chìm thì phải làm sao" is a call for help in the form of a question).
 _HYPOTHETICAL = _compile(
     [
-        r"\b(neu|gia su|truong hop|lo may|lo ma|phong khi|khi nao)\b",
+        r"\b(neu|gia su|truong hop|lo may|lo ma|lo mai|phong khi|khi nao)\b", r"\blo (ghe|tau|minh|nhu|khi|bi)\b",
         r"(?<!\broi )\bthi (sao|lam sao|phai|co|bi|ai|xu ly|tinh|duoc|giao|bao|nen)\b",
         r"\bhoi (de|cho) (biet|bik|day|hoc)\b", r"\bde day\b", r"\bso cuu (the nao|sao|ra sao|nhu the nao)\b",
         # "khi X thì Y" (when), how to, to prevent, what is wrong with
@@ -304,7 +336,8 @@ _HYPOTHETICAL = _compile(
 # "rồi" (already) and "rơi" (fall) fold alike: "người rơi xuống biển" says nothing about the time.
 _NOW = _compile(
     [
-        r"\b(dang|bay gio|gio nay|luc nay|hien gio|ngay)\b", r"\b(to|lon|manh|nhieu|nhanh) qua\b",
+        r"\b(dang(?! (tinh|nghi|muon|can|hoc|tim hieu|doc|coi|xem|hoi))|bay gio|gio nay|luc nay|hien gio|ngay)\b",
+        r"\b(to|lon|manh|nhieu|nhanh) qua\b",
         r"\bgio (\w+ ){0,2}(sao|lam sao|tinh sao|phai lam gi)\b",
         r"(?<!\b(nguoi|bi|nga|te|ai) )\broi\b(?! (xuong|khoi|bien|vao|vo))",
     ]
@@ -331,7 +364,9 @@ _FIGURATIVE = _compile(
         r"|bo truong|thu tuong|tong thong|dai bieu|thanh nien xung phong|thu truong|bi thu|truong (thon|xom|ban))\b",
         r"\blat (mat|keo|long|bai)\b", r"\b(thoi gian|ngay thang|nam thang|thang ngay) (\w+ )?troi\b",
         r"\bchay (tui|da)\b", r"\bcom chay\b", r"\bchay (noi|com|chao|thit|ca kho|do an|banh)\b",
-        r"\bphao (luoi|cau) (\w+ )?chim\b",
+        r"\bphao (luoi|cau) (\w+ )?chim\b", r"\b(nuong|chien|rang|kho) (\w+ ){0,2}(bi )?chay\b", r"\bchay khet\b",
+        r"\bluoi (\w+ )?(bi )?troi\b", r"\bchay (day )?noi\b",
+        r"\b(ca|rac|dau|xac ca|go|cui) (chet )?troi (dat )?(vao|vo)\b",
         r"\b(binh|he thong|thiet bi|voi|tap huan|phong|doi|canh sat|xe|dung cu) (\w+ )?chua chay\b",
         r"\b(ba|bay) (chim|noi) (ba|bay) (chim|noi)\b",
         r"\b(noi com|noi canh|noi ca|com|ca kho|thit kho|thuc an|do an) (bi )?chay( khet| day)?\b",
@@ -407,6 +442,10 @@ def danger_level(text: str) -> str:
     words = _words(tokens)
     fall_words = " ".join(_fall_words(tokens))  # "bão đi qua rồi, biển êm chưa": nobody fell into the sea
     plain = _shouted(fold(accented))
+    if _DRILL.search(words):
+        return "calm"
+    if _URGENT.search(words):
+        return "strong"
     if _CALL.search(words) or _CALL_IN_CLAUSE.search(plain):
         everyday = _EVERYDAY_TROUBLE.search(words)
         return "calm" if everyday and not _SEA_OR_DANGER.search(_EVERYDAY_TROUBLE.sub(" ", words)) else "strong"

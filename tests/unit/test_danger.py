@@ -365,3 +365,32 @@ def test_everyday_pleas_dreams_repairs_and_what_ifs_are_not_strong(text):
 )
 def test_danger_now_asked_on_the_way_or_as_how_to_is_strong(text):
     assert danger_level(text) == "strong"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tin thử nghiệm của hợp tác xã: SOS, cứu tàu chìm. Đây chỉ là tin tập dượt",  # a drill
+        "gọi cấp cứu bằng tiếng Anh thì nói như thế nào, mayday mayday là gì",
+        "tv chieu tau ca bi tau la dam chim, thuong qua",  # the news
+        "hom qua tau chet may giua bien nhung sua duoc roi, ve toi nha an toan",  # over and done
+        "Tàu 15 mét phải có mấy cái phao cứu sinh với bình cứu hỏa?",  # "với" is "and"
+        "bai hat nao co cau con thuyen troi giua bien khoi",
+        "song lon qua, hom nay o nha choi voi con",  # "chơi với", not "chới với"
+    ],
+)
+def test_drills_the_news_the_past_equipment_and_songs_are_not_strong(text):
+    assert danger_level(text) != "strong"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bảo hiểm tính sau, chừ ghe đang chìm, kêu ai cứu?",  # a calm topic cannot outweigh "đang chìm"
+        "Cha tụi tui đi ghe một mình từ sáng, chiều sóng lớn, chừ tối rồi chưa vô, điện thoại tắt",
+        "Anh em lặn bị tê liệt hai chân sau khi ngoi lên, đang trên tàu cách Lý Sơn 10 hải lý",
+        "tàu đg chạy về bờ thì bị sóg đánh vô, nc vô hầm, chạy ko nổi nữa, cứu gấpp",
+    ],
+)
+def test_danger_now_beside_a_calm_topic_or_told_as_a_story_is_strong(text):
+    assert danger_level(text) == "strong"
