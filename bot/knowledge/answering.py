@@ -62,13 +62,13 @@ class Opinions:
 
 @dataclass(frozen=True)
 class Thresholds:
-    sure: float = 0.6  # classifier confidence that needs no second opinion
+    sure: float = 0.5  # classifier confidence that needs no second opinion
     agree: float = 0.35  # closest-wording similarity for an intent two opinions agree on
     relevant: float = 0.5  # closest-wording similarity for an entry to be offered as a button
-    in_field: float = 16.0  # BM25 score that shows the message is about the bot's field
+    in_field: float = 12.0  # BM25 score that shows the message is about the bot's field
     single: float = 0.6  # closest-wording similarity at which the only relevant entry is answered, not offered
-    search_votes: float = 10.0  # BM25 score below which the search has no opinion (one shared word)
-    declines: float = 0.2  # classifier confidence in an out-of-scope intent that two other opinions cannot overrule
+    search_votes: float = 16.0  # BM25 score below which the search has no opinion (one shared word)
+    declines: float = 0.1  # classifier confidence in an out-of-scope intent that two other opinions cannot overrule
 
 
 @dataclass(frozen=True)
