@@ -35,7 +35,7 @@ def ranking(*pairs):
 
 
 QUESTION = "tần số 7903 kHz dùng làm gì"
-THRESHOLDS = Thresholds(sure=0.5, agree=0.2, relevant=0.35, in_field=8.0)
+THRESHOLDS = Thresholds(sure=0.5, agree=0.2, relevant=0.35, in_field=8.0, single=0.6, search_votes=10.0, declines=0.2)
 
 
 def views(classifier=(), neighbours=(), relevance=None, search=()) -> Opinions:
