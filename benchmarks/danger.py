@@ -33,6 +33,8 @@ DEV_SETS = (
     "dev_lookalikes_5.yml",
     "dev_lookalikes_6.yml",
     "dev_lookalikes_7.yml",
+    "dev_lookalikes_8.yml",
+    "dev_lookalikes_9.yml",
 )
 VALUES = (0.1, 0.2, 0.3, 0.5, 0.7)
 

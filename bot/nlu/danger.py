@@ -45,14 +45,15 @@ def _compile(patterns: list[str]) -> regex.Pattern:
 # ("tụi tui" -> "tui toi", "ghe" -> "tau", "mô" -> "dau", "r" -> "roi", "ko" -> "khong").
 _CALL = _compile(
     [
-        r"(?<!\b(nut|bam|chu|tin hieu|tu gui|the gui|cach gui|de gui|keu|nhan|gia) )\bsos\b"
+        r"(?<!\b(nut|bam|chu|tin hieu|tu gui|the gui|cach gui|de gui|keu|nhan|gia|hieu|de goi|cach goi"
+        r"|thiet bi) )\bsos\b"
         r"(?! (la|nghia|tu dong|cho bot))",
         r"\bmayday\b(?! (mayday )*la\b)",
         r"\bman overboard\b",
         r"^(cuu\s*)+$", r"^cuu (?!tro|sinh|ho|nan|duoc|nguoi|tinh|van|canh|(tau|thuyen) (nguoi ta|khac|ban))",
         r"\bcuu (?!(sinh|hoa)\b)(\w+ ){0,3}(voi|gium|giup|gap+)\b(?! (nan|su co|tai nan|bao|kho|van de))",
         r"\bcuu (truoc|ngay|lien|nhanh) (di|da|voi)\b",
-        r"(?<!\b(phai|duoc|se|nen|buoc|ai) )\bcuu (toi|em|minh|chung toi|tui toi|con|anh em)\b",
+        r"(?<!\b(phai|duoc|se|nen|buoc|ai|ta) )\bcuu (toi|em|minh|chung toi|tui toi|con|anh em)\b",
         r"\bnguy (roi|lam|qua|to)\b",
         r"^(giup|cuu giup|khan cap|cap cuu|cu+) (voi|gap)$",
         r"^(giup|cuu giup) (toi|em|chung toi|toi toi|tau toi) gap$",
@@ -70,7 +71,9 @@ _DRILL = _compile(
 # Happening now, whatever else the message says ("bảo hiểm tính sau, chừ ghe đang chìm").
 _URGENT = _compile(
     [
-        r"\b(tau|thuyen) (toi|em|minh|chung toi|toi toi|nha toi )?dang (bi )?(chim|lat|boc chay)\b",
+        r"\b(tau|thuyen) ((toi|em|minh|chung toi|toi toi|nha toi) )?dang (bi )?(chim|lat|boc chay|nghieng)\b",
+        r"\b(vua|dang) (\w+ ){0,8}(khong|ko|hong) (con )?tho\b",
+        r"(?=.*\btau dang chay\b)(?=.*\b(bao nan|cuu|goi ai)\b)",
         r"(?=.*\bgoi ai (bay gio|gio|ngay)\b)(?=.*\b(chay|chim|lat|thung|troi|nan)\b)",
     ]
 )  # fmt: skip
@@ -96,7 +99,7 @@ _EVERYDAY_TROUBLE = _compile(
         r"\b(bai tap|bai kiem tra|de thi|bai thi|mon (toan|van|anh|ly|hoa)|lam toan|giai toan|hoc bai)\b",
         r"\b(dien thoai|dt) (bi )?(khoa|treo|liet|do|loi|het pin)\b",
         r"\b(nau|mon an|cong thuc|may lanh|tu lanh|may giat|tho sua|khoc|khong chiu ngu|mat ngu|em be|thang nho)\b",
-        r"\b(hoc|tieng anh|on thi|bot|bi treo|rep|lag)\b",
+        r"\b(hoc|tieng anh|on thi|bot|bi treo|rep|lag|rua chen|vo bat|giat do|don nha|nau com)\b",
     ]
 )  # fmt: skip
 _SEA_OR_DANGER = regex.compile(
@@ -113,7 +116,8 @@ _STRONG = _compile(
         r"(?=.*\b(gap gap|gap lam|nhanh len)\b)(?=.*\b(chim|chay|lat|troi|nan|thung|dam)\b)",
         # sinking, water, capsizing
         r"\b(dang|sap) (bi )?chim\b", r"\bchim (roi|mat|xuong|nhanh|dan)\b", r"\b(tau|thuyen) (dang|sap) chim\b",
-        r"\bnuoc (vao|vo|tran|ngap|len)\b.*\b(tau|khoang|ham|may|nhanh|goi|boong|cabin)\b", r"\b(ngap|vo) nuoc\b",
+        r"\bnuoc (dang )?(vao|vo|tran|ngap|len)\b.*\b(tau|khoang|ham|may|nhanh|goi|boong|cabin)\b",
+        r"\b(ngap|vo) nuoc\b",
         r"\bnuoc\b.*\b(khoang|ham|tau)\b.*\b(len|vao|vo)\b", r"\b(hong|hu) bom\b",
         r"\bthung (tau|day|vo|khoang|lo|mui|man|than|van)\b", r"\b(tau|thuyen) (\w+ ){0,2}(bi )?thung\b",
         r"\bnuoc (vao|vo) (du|nhieu|nhanh|manh|ao)\b",
@@ -125,7 +129,7 @@ _STRONG = _compile(
         r"(?=.*\bchay\b)(?=.*\b(lua (lon|lan|bung|boc|du|to|chay)|ngun ngut|dap (khong|chua) (duoc|noi|kip|tat)))",
         # people in the water (a fall is _IN_THE_WATER)
         r"\bnguoi (dang |con |o )?(duoi|giua) (nuoc|bien)\b",
-        r"\b(xuong|duoi) (bien|nuoc) roi\b", r"\bkeo\b.*\bxuong bien\b", r"\b(dang|bi) duoi nuoc\b",
+        r"\b(xuong|duoi) (bien|nuoc) roi\b", r"\bkeo\b.*\bxuong (bien|nuoc)\b", r"\b(dang|bi) duoi nuoc\b",
         r"\b(chet duoi|choi voi(?! (con|chau|ban|vo|em|be)))\b", r"\b(te liet|liet (hai )?(chan|tay|nguoi))\b",
         r"\bchua (thay )?(ngoi|noi) len\b", r"\blan\b (\w+ ){0,4}chua (ngoi |noi )?len\b",
         r"\btho lan\b.*\bchua len\b",
@@ -206,7 +210,7 @@ _STRONG = _compile(
         r"\b(phong|bong) (nuoc|nang|het|lua)\b",
         r"\bdut (tay|chan|ngon)\b", r"\bcuon (vao|vo) (tay|chan|nguoi)\b",
         r"\b(khong|ko) tinh\b(?! (phoi|di|ra|lam|mua|ban|dong|xin|hoi|nghi|sua|chuyen|cho|gui|nhu|toan|tien))",
-        r"\b(la|ngat) di\b",
+        r"\b(la|ngat) di\b(?! (qua|lai|dau|choi|bien|lam))",
         r"\bbong (nang|nhieu|het)\b",
         r"\bmau (ra|chay) (nhieu|khong|qua)\b", r"\bnguoi bi thuong\b", r"\b(ran bien|sua) (can|chich)\b",
         r"\b(ket|de) (trong|duoi|tay)\b",
@@ -225,6 +229,7 @@ _STRONG = _compile(
         r"(?=.*\b(bao|song|bien (dang )?dong|goi|lien lac|lo|troi (da )?toi|tat may|qua gio|ve het|hoang|sot ruot"
         r"|(hom|chieu|toi|dem|sang) qua|tu (hom|sang|chieu|toi|dem))\b)",
         r"\bmat tich (sau|tu) (\w+ )?(con )?(giong|bao|loc|hom|dem|toi|sang|chieu)\b",
+        r"\bmat tich (\d+|mot|hai|ba) (thuyen vien|nguoi|ban tau)\b",
         r"(?=.*\bmat tin hieu\b)(?=.*\b(chong|cha|bo|con trai|ong xa|ba toi|ba em|anh toi|anh em)\b)",
         r"\b(thuyen vien|ban tau|nguoi|tau|thuyen) (\w+ ){0,4}(bi |dang )?mat tich (tren|ngoai|giua|sau|tu|roi)\b",
         r"\bmat tin hieu (\w+ )?tu (hom|sang|chieu|toi|dem)\b", r"\bkhong thay (tau|thuyen) (\w+ ){0,3}nua\b",
@@ -309,11 +314,18 @@ _CALM = _compile(
         r"\b(sua|keo|bom) (duoc|xong|ra het) (roi|r)\b", r"\b(da )?duoc cuu (sau|song|roi|het|ve)\b",
         r"\b(tv|ti vi|tivi|loa (xa|phuong|thon)|dai phat thanh|doc ma|dua tin|thuong qua)\b",
         r"\bthang roi\b", r"\b(da )?tim (duoc|thay) chua\b", r"\b(chi tien|giam dinh|mat cap|bi trom)\b",
-        r"\b(keo|dua) (\w+ )?len (da|u)\b", r"\btho (nao|moc|han|va|sua)\b", r"\bxuong (dong|sua) tau\b",
+        r"\b(keo|dua) (\w+ )?len (da|u|bai)\b", r"\btho (nao|moc|han|va|sua)\b", r"\bxuong (dong|sua) tau\b",
         r"\b(dang o|nam o|neo o|dau o) (ben|cang)\b", r"\bnam bo\b", r"\bnen thay (gi|cai gi)\b",
         r"\b(ong nuoc nha|bon nuoc|nha ve sinh|mai nha|voi nuoc)\b", r"\b(bai hat|cau hat|loi bai|ten bai)\b",
         r"\bthuong (ba con|cho ba con|anh em)\b", r"\b(hom nay o nha|o nha (choi|va luoi|nghi|voi))\b",
-        r"\b(doi tuyen|bong da|da banh|thung luoi|tran dau|ghi ban)\b",
+        r"\b(doi tuyen|bong da|da banh|thung luoi|tran dau|ghi ban|cau thu|tran chieu)\b",
+        r"\b(nghe don|tin don|don bay|hoa ra|khoi lo|ve toi roi|thoi su|mung cho)\b", r"\bbao cao\b", r"\btot hon\b",
+        r"\b(tau|ghe) (cua )?(ong|ba|chu|bac|co|di|anh) \w+ o\b", r"\bso cuu\b.*\b(cap giay|chung chi|o dau|lop)\b",
+        r"\b(cap giay|nam ben|tram bang|mai ton|boi (gi|thuoc|kem))\b", r"\bong nuoc (\w+ )?nha\b",
+        r"\b(wifi|rot mang|mat mang|mang yeu|tong dai)\b", r"\bdiem (\w+ ){0,2}(chim|xuong|con)\b",
+        r"\b(tuong nho|thuyen giay|cau sieu|tuong niem)\b", r"\b(nau|canh ca|kho ca|phoi (ca|muc|luoi|kho|do))\b",
+        r"\b(xe cuu hoa|hang xom|lich tau)\b", r"\btau cao toc (\w+ ){0,4}chay (chua|khong|ko|may gio)\b",
+        r"\bkhong ai bi (gi|sao)\b", r"\b(tuan|thang) roi\b",
         r"\b(nam vien|benh vien|phong kham)\b", r"\b(so cap cuu|ep tim|bai kiem tra|hoi choi)\b",
         r"\bmang theo\b", r"\bbenh (dau )?(tim|gi|nay)\b", r"\bbi benh\b", r"\bco (duoc|nen) di bien\b",
         r"\bso cuu\b.*\bnhu the nao\b", r"\b(cau chi|bong den)\b", r"\b(uong|bai|tu) thuoc\b",
@@ -324,7 +336,8 @@ _CALM = _compile(
 # happening now ("tàu đang chìm thì phải làm sao" is a call for help in the form of a question).
 _HYPOTHETICAL = _compile(
     [
-        r"\b(neu|gia su|truong hop|lo may|lo ma|lo mai|phong khi|khi nao)\b", r"\blo (ghe|tau|minh|nhu|khi|bi)\b",
+        r"\b(neu|gia su|truong hop|lo may|lo ma|lo mai|phong khi|khi nao)\b",
+        r"\blo (gio|ghe|tau|minh|nhu|khi|bi)\b", r"\bnho (tau|ghe|minh|khi|ma|bi)\b",
         r"(?<!\broi )\bthi (sao|lam sao|phai|co|bi|ai|xu ly|tinh|duoc|giao|bao|nen)\b",
         r"\bhoi (de|cho) (biet|bik|day|hoc)\b", r"\bde day\b", r"\bso cuu (the nao|sao|ra sao|nhu the nao)\b",
         # "khi X thì Y" (when), how to, to prevent, what is wrong with
@@ -365,7 +378,8 @@ _FIGURATIVE = _compile(
         r"\blat (mat|keo|long|bai)\b", r"\b(thoi gian|ngay thang|nam thang|thang ngay) (\w+ )?troi\b",
         r"\bchay (tui|da)\b", r"\bcom chay\b", r"\bchay (noi|com|chao|thit|ca kho|do an|banh)\b",
         r"\bphao (luoi|cau) (\w+ )?chim\b", r"\b(nuong|chien|rang|kho) (\w+ ){0,2}(bi )?chay\b", r"\bchay khet\b",
-        r"\bluoi (\w+ )?(bi )?troi\b", r"\bchay (day )?noi\b",
+        r"\bluoi (\w+ )?(bi )?troi\b", r"\bchay (day )?noi\b", r"\brot nuoc (mam|ngot|che|soi|vao|vo|ra|cho)\b",
+        r"\bda lat\b", r"\btroi (dat )?oi\b", r"\bthung (gao|rac|xop|son|hang|carton)\b", r"\bbo dam\b",
         r"\b(ca|rac|dau|xac ca|go|cui) (chet )?troi (dat )?(vao|vo)\b",
         r"\b(binh|he thong|thiet bi|voi|tap huan|phong|doi|canh sat|xe|dung cu) (\w+ )?chua chay\b",
         r"\b(ba|bay) (chim|noi) (ba|bay) (chim|noi)\b",
