@@ -394,3 +394,32 @@ def test_drills_the_news_the_past_equipment_and_songs_are_not_strong(text):
 )
 def test_danger_now_beside_a_calm_topic_or_told_as_a_story_is_strong(text):
     assert danger_level(text) == "strong"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tran chieu nay co cau thu nga gay chan",  # football
+        "diem anh van chim xuong con 3",  # a mark that sinks
+        "tha thuyen giay tuong nho nguoi mat tich tren bien",  # a memorial
+        "nghe don tau o Duc Loi mat tich, thiet hay don bay",  # a rumour
+        "phao hieu SOS het han roi con dung duoc khong",  # equipment
+        "Người ta cứu mình xong đòi tiền công thì luật có cho không?",
+        "tàu nc ngoài vô lãnh hải thì còn tính là đi qua k gây hại ko",  # "là đi qua", not "lả đi"
+    ],
+)
+def test_sport_rumours_memorials_equipment_and_the_law_are_not_strong(text):
+    assert danger_level(text) != "strong"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tau toi dang nghieng, nuoc tran vao, lien lac bien phong bang cach nao",
+        "vua vot nguoi duoi nuoc len ghe, khong tho, so cuu sao cho nhanh",
+        "Nước đang tràn vào tàu rất nhanh, số điện thoại trung tâm cứu nạn là số nào?",
+        "mat tich 1 thuyen vien tu 3h sang, tau dang o ngu truong Hoang Sa",
+    ],
+)
+def test_danger_now_asked_as_how_to_or_whom_to_call_is_strong(text):
+    assert danger_level(text) == "strong"
