@@ -106,7 +106,7 @@ def main() -> None:
     args = parser.parse_args()
     questions = [q for path in args.data for q in load_questions(path)]
     models = {name: train(config=config) for name, config in PIPELINES.items()}
-    data = [str(path.relative_to(PROJECT_ROOT)) for path in args.data]
+    data = [str(path.resolve().relative_to(PROJECT_ROOT)) for path in args.data]
     results: dict = {"date": time.strftime("%Y-%m-%d %H:%M"), "data": data, "cpus": os.cpu_count()}
     for name, model in models.items():
         results[name] = {"model": model.name, "rest": measure_through_rest(model, questions, args.per_sender)}
