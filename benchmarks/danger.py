@@ -19,23 +19,13 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks.questions import danger_sets
 from bot.nlu import danger
 from bot.rasa.nlu.danger import DangerDetector
 from bot.settings import PROJECT_ROOT
 from bot.training import train
 
-DEV_SETS = (
-    "dev_lookalikes.yml",
-    "dev_emergencies.yml",
-    "dev_danger_2.yml",
-    "dev_lookalikes_3.yml",
-    "dev_lookalikes_heldout_2026_11.yml",
-    "dev_lookalikes_5.yml",
-    "dev_lookalikes_6.yml",
-    "dev_lookalikes_7.yml",
-    "dev_lookalikes_8.yml",
-    "dev_lookalikes_9.yml",
-)
+DEV_SETS = [path.name for path in danger_sets()]
 VALUES = (0.1, 0.2, 0.3, 0.5, 0.7)
 
 

@@ -206,8 +206,8 @@ def syllables(text: str) -> list[Syllable]:
         elif word == "chi":
             following = fold(raw[i + 1][0]) if i + 1 < len(raw) else ""
             lemmas = ("chi",) if following in _CHI_AS_WORD else ("gi",)
-        elif word.replace("đ", "d").isascii() and word.replace("đ", "d") in _TEENCODE:  # "đc" as "dc"
-            lemmas = _TEENCODE[word.replace("đ", "d")]
+        elif (typed := word.replace("đ", "d")).isascii() and typed in _TEENCODE:  # "đc" as "dc"
+            lemmas = _TEENCODE[typed]
         else:
             lemmas = (fold(word),)
         result.append(Syllable(surface, start, end, lemmas))

@@ -105,14 +105,9 @@ def decide(opinions: Opinions, thresholds: Thresholds = Thresholds()) -> Decisio
     agreed, count = (Counter(i for i in firsts if i).most_common(1) or [(None, 0)])[0]
     close = opinions.relevance.get(agreed or "", 0.0) >= thresholds.agree
     if classifier_first and opinions.classifier[0][1] >= thresholds.sure:
-        overruled = (
-            agreed is not None
-            and agreed != classifier_first
-            and count == 2
-            and close
-            and not is_out_of_scope(classifier_first)
-        )
-        return _answer(agreed if overruled and agreed else classifier_first)
+        if agreed and agreed != classifier_first and count == 2 and close and not is_out_of_scope(classifier_first):
+            return _answer(agreed)  # the two other opinions overrule it
+        return _answer(classifier_first)
     if opinions.asks_a_price:
         return Decision("out_of_scope", intent=PRICE)
     declined = bool(

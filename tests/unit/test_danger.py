@@ -5,6 +5,7 @@ import yaml
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from benchmarks.questions import danger_sets
 from bot.nlu.danger import OVERRIDE_KEY, danger_level, is_emergency, score_detection
 from bot.rasa.nlu.danger import DangerDetector
 
@@ -15,8 +16,7 @@ def cases(name: str) -> list[dict]:
     return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
 
 
-# The danger development sets: every development file of messages labelled ``emergency`` true or false.
-DANGER_SETS = sorted(p.name for p in DATA.glob("dev_*.yml") if "emergency:" in p.read_text(encoding="utf-8"))
+DANGER_SETS = [path.name for path in danger_sets(DATA)]
 
 
 @pytest.mark.parametrize(
