@@ -39,15 +39,3 @@ def load_questions(path: Path) -> list[Question]:
         )
         for i in items
     ]
-
-
-DEVELOPMENT_DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
-
-
-def danger_sets(data: Path = DEVELOPMENT_DATA) -> list[Path]:
-    """The danger development sets: every development file of messages labelled ``emergency`` true or false."""
-    return [
-        path
-        for path in sorted(data.glob("dev_*.yml"))
-        if "emergency" in ((yaml.safe_load(path.read_text(encoding="utf-8")) or [{}])[0])
-    ]

@@ -30,6 +30,7 @@ MODEL_INPUTS = (
     "nlu",
     "stories",
     "knowledge/kb.yml",
+    "knowledge/danger",
     "bot/nlu",
     "bot/rasa/nlu",
     "bot/rasa/policy.py",

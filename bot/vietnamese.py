@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import regex
 
 # A syllable: letters with their combining marks (NFD input), or digits (with , or . inside numbers).
+_REPEATS = regex.compile(r"(\p{L})\1{2,}")
 _SYLLABLE = regex.compile(r"\d+(?:[.,]\d+)*|[\p{L}\p{M}]+")
 _CONTROL = regex.compile(r"[\p{Cc}\p{Cf}\p{Co}\p{Cs}]")
 _SPACES = regex.compile(r"\s+")
@@ -177,6 +178,13 @@ def looks_foreign(text: str) -> bool:
         return False
     foreign = sum(not _VIETNAMESE_SYLLABLE.match(w) for w in words)
     return foreign / len(words) >= 0.65
+
+
+def unshout(text: str) -> str:
+    """Lowercase, NFC, letters held down cut back ("CỨUUUU" -> "cứuu", "chìmmm" -> "chìm"; "u" keeps two for
+    "cuu"), and 🆘 as the word "sos"."""
+    text = unicodedata.normalize("NFC", text.replace("🆘", " sos ")).lower()
+    return _REPEATS.sub(lambda m: m.group(1) * (2 if m.group(1) == "u" else 1), text)
 
 
 def fold(text: str) -> str:

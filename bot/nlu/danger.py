@@ -1,40 +1,33 @@
-"""Emergency first, and only for danger now: rules that decide the ``emergency`` intent.
+"""Danger rules: the emergency check where no trained model is loaded (a question passed to an officer,
+bot/tickets/desk.py). The NLU pipeline decides with the danger model instead (bot/nlu/danger_model.py):
+these rules, written on the development sets, flagged 41 of 720 look-alikes and missed 45 of 480
+emergencies of four new writers, the model 16 and 11 (README "Measured").
 
-The classifier learns an ``emergency`` intent from examples, but a person whose boat is sinking must
-not depend on a confidence score, and folded Vietnamese is ambiguous (dầu/đâu/đau, cháy/chạy, chìm,
-cứu, bão), so a question about the price of fuel must not get the rescue contacts either. These
-rules (without Rasa; the pipeline step is bot/rasa/nlu/danger.py, after the classifier) make the decision:
+Folded Vietnamese is ambiguous (dầu/đâu/đau, cháy/chạy, chìm, cứu, bão), so the rules read a message so:
 - a *call for help* ("SOS", "cứu với", "cứu gấp", "help") is an emergency, whatever else the message says;
 - a *calm* message (about a price, insurance or support, the law and fines, paperwork, the past or a
   rescued person, the news, statistics or causes, a forecast, how to do something, an illness) is not,
   even with danger words in it: "bảo hiểm có trả khi tàu bị lật không", "năm ngoái tàu tui bị chìm";
 - otherwise a *strong* signal ("đang chìm", "người rơi xuống biển", "mất liên lạc"...) makes an emergency;
-- a *weak* one ("chìm", "cháy", "bão", "giúp") does so only if the classifier gives the emergency
-  intent some weight;
+  a *weak* one ("chìm", "cháy", "bão", "giúp") alone does not;
 - figures of speech and everyday mishaps are taken out first ("chết đuối vớ được cọc", "lật kèo", "cháy
   túi", "máy bị cháy bugi", "nồi cá kho bị cháy", "làm rơi điện thoại xuống biển"); "rồi" typed with
   diacritics is never "rơi" (fall); what a condition says ("nếu ... đang ... thì") is not happening now; a
-  laughing message is calm; "mất liên lạc" is strong only with a boat, the sea, a relative or a time span;
-- without any danger word the classifier's own ``emergency`` is not trusted, however sure it is (it
-  gave 0.9 and more to "bầu cử tổng thống Mỹ năm nay ai thắng"): the next intent of its ranking stands.
-The classifier's own guess is kept in ``danger_override``, so the bot can send the rescue contacts
-first and still answer a question such as "thấy tàu khác bị chìm có phải cứu không".
+  laughing message is calm; "mất liên lạc" is strong only with a boat, the sea, a relative or a time span.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import regex
 
-from bot.vietnamese import Syllable, fold, syllables
+from bot.vietnamese import Syllable, fold, syllables, unshout
 
 EMERGENCY_INTENT = "emergency"
 OVERRIDE_KEY = "danger_override"
-WEAK_SIGNAL_MIN_CONFIDENCE = 0.3  # measured on the development sets (benchmarks/danger.py): no emergency missed
 
 
 def _compile(patterns: list[str]) -> regex.Pattern:
@@ -406,13 +399,6 @@ _ACCENTED_WEAK = regex.compile(
     r"|(?<!\b(tra|nghiên|sơ|cấp) )\bcứu\b(?! (trợ|sinh|hộ|nạn))"
 )
 
-_REPEATS = regex.compile(r"(\p{L})\1{2,}")
-
-
-def _shouted(text: str) -> str:
-    """Shouted letters collapsed ("cuuuu" -> "cuu", "chìmmm" -> "chìm")."""
-    return _REPEATS.sub(lambda m: m.group(1) * (2 if m.group(1) == "u" else 1), text)
-
 
 def _words(tokens: list[tuple[str, Syllable]]) -> str:
     return " ".join(word for word, _ in tokens)
@@ -420,7 +406,7 @@ def _words(tokens: list[tuple[str, Syllable]]) -> str:
 
 def _tokens(accented: str) -> list[tuple[str, Syllable]]:
     """The folded, normalised words of the message, each with the syllable it comes from."""
-    return [(_shouted(lemma), s) for s in syllables(accented) for lemma in s.lemmas]
+    return [(unshout(lemma), s) for s in syllables(accented) for lemma in s.lemmas]
 
 
 def _fall_words(tokens: list[tuple[str, Syllable]]) -> list[str]:
@@ -450,12 +436,12 @@ def _without_figures(accented: str) -> str:
 def danger_level(text: str) -> str:
     """'strong', 'weak', 'none' or 'calm' (a calm topic: never danger now): how clearly the message reads as
     danger at sea happening now."""
-    accented = _shouted(unicodedata.normalize("NFC", text.replace("🆘", " sos ")).lower())
+    accented = unshout(text)
     accented = _without_figures(accented)
     tokens = _tokens(accented)
     words = _words(tokens)
     fall_words = " ".join(_fall_words(tokens))  # "bão đi qua rồi, biển êm chưa": nobody fell into the sea
-    plain = _shouted(fold(accented))
+    plain = unshout(fold(accented))
     if _DRILL.search(words):
         return "calm"
     if _URGENT.search(words):
@@ -473,15 +459,9 @@ def danger_level(text: str) -> str:
     return "none"
 
 
-def is_emergency(level: str, emergency_confidence: float) -> bool:
-    """The decision: a strong signal, or a weak one the classifier shares; never a calm message, and never
-    the classifier's guess alone."""
-    return level == "strong" or (level == "weak" and emergency_confidence >= WEAK_SIGNAL_MIN_CONFIDENCE)
-
-
 def flagged_by_rules(text: str) -> bool:
-    """The rules' decision without a classifier: only a strong signal makes an emergency."""
-    return is_emergency(danger_level(text), 0.0)
+    """The rules' decision: only a strong signal makes an emergency."""
+    return danger_level(text) == "strong"
 
 
 @dataclass(frozen=True)
@@ -512,11 +492,8 @@ class DetectionScore:
 def score_detection(
     cases: Iterable[Mapping[str, Any]], flagged: Callable[[str], bool] = flagged_by_rules
 ) -> DetectionScore:
-    """Score a detector on items ``{text, emergency}`` (tests/data/dev_lookalikes.yml, dev_emergencies.yml).
-
-    ``flagged`` tells whether a message got the emergency reply: the rules alone by default, or for a
-    trained model e.g. ``lambda text: parses[text]["intent"]["name"] == "emergency"``.
-    """
+    """Score a detector on items ``{text, emergency}`` (knowledge/danger/): the rules by default, or e.g.
+    ``DangerModel.is_emergency``."""
     items = [(str(c["text"]), bool(c["emergency"])) for c in cases]
     verdicts = [(text, emergency, flagged(text)) for text, emergency in items]
     return DetectionScore(

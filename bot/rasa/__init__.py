@@ -1,6 +1,6 @@
 """Everything that extends or patches Rasa, in one place.
 
-- ``nlu/``: the pipeline's components (config.yml): tokenizer, nearest questions, language and danger rules,
+- ``nlu/``: the pipeline's components (config.yml): tokenizer, nearest questions, language rules, the danger model,
   the answer decision, vessel lengths;
 - ``policy.py`` (dialogue policy) and ``importer.py`` (training data from the knowledge file), in config.yml;
 - ``tracker_store.py``, ``lock_store.py``, ``event_broker.py`` (endpoints.yml), ``rest_channel.py``

@@ -21,7 +21,7 @@ from bot import fixed_texts, subscribers
 from bot.areas import by_key
 from bot.channels.render import Button, OutMessage
 from bot.channels.types import ChannelType
-from bot.nlu.danger import danger_level, is_emergency
+from bot.nlu.danger import flagged_by_rules
 from bot.rescue import contacts_reply
 from bot.storage.models import Officer, Subscriber
 from bot.tickets import store
@@ -62,7 +62,7 @@ class TicketDesk:
                 return await self._send_or_ask_consent(person)
             await asyncio.to_thread(subscribers.set_awaiting, person, AWAITING_QUESTION)
             return [OutMessage(fixed_texts.TICKET_ASK_QUESTION)]
-        first = [OutMessage(contacts_reply())] if is_emergency(danger_level(question), 0.0) else []
+        first = [OutMessage(contacts_reply())] if flagged_by_rules(question) else []
         await asyncio.to_thread(store.draft, person, question)
         return first + await self._send_or_ask_consent(person)
 

@@ -2,21 +2,22 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from benchmarks.questions import danger_sets
-from bot.nlu.danger import OVERRIDE_KEY, danger_level, is_emergency, score_detection
-from bot.rasa.nlu.danger import DangerDetector
+from bot.nlu.danger import danger_level, flagged_by_rules, score_detection
+from bot.nlu.danger_model import EXAMPLES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def cases(name: str) -> list[dict]:
-    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    path = EXAMPLES / name if (EXAMPLES / name).exists() else DATA / name
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-DANGER_SETS = [path.name for path in danger_sets(DATA)]
+# The rules were written on these files; the four of 2026-11-29 evening measure them (README "Measured").
+RULE_SETS = [path.name for path in sorted(EXAMPLES.glob("*.yml")) if not path.name.startswith("danger_1")]
 
 
 @pytest.mark.parametrize(
@@ -76,71 +77,29 @@ def test_ordinary_questions_are_not_a_strong_danger_signal(text):
 )
 def test_calm_questions_are_not_danger_even_with_danger_words(text):
     assert danger_level(text) == "calm"
-    assert not is_emergency("calm", 1.0)  # not even when the classifier is certain
 
 
 def test_a_call_for_help_wins_over_a_calm_topic():
     assert danger_level("cứu với, tàu chìm rồi, bảo hiểm gì tính sau") == "strong"
 
 
-def classify(text: str, intent: str, confidence: float, emergency: float = 0.0) -> Message:
-    message = Message(data={TEXT: text})
-    message.set(INTENT, {"name": intent, "confidence": confidence})
-    ranking = [{"name": intent, "confidence": confidence}]
-    if emergency and intent != "emergency":
-        ranking.append({"name": "emergency", "confidence": emergency})
-    message.set(INTENT_RANKING_KEY, ranking)
-    return DangerDetector().process([message])[0]
-
-
 @pytest.mark.parametrize("text", ["tàu chìm ở Sa Huỳnh nhiều không", "tau bi chay"])
-def test_weak_signals_need_the_classifier_to_agree(text):
+def test_weak_signals_alone_are_not_an_emergency(text):
     assert danger_level(text) == "weak"
-    assert classify(text, "kb_tai_nan", 0.9, emergency=0.02).get(INTENT)["name"] == "kb_tai_nan"
-    assert classify(text, "kb_tai_nan", 0.4, emergency=0.6).get(INTENT)["name"] == "emergency"
-
-
-def test_detector_overrides_the_classifier_and_keeps_its_guess():
-    message = classify("thấy tàu khác bị chìm có phải cứu không", "kb_cuu_nan", 0.8, emergency=0.55)
-    assert message.get(INTENT) == {"name": "emergency", "confidence": 1.0}
-    assert message.get(OVERRIDE_KEY) == {"name": "kb_cuu_nan", "confidence": 0.8}
-    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["emergency", "kb_cuu_nan"]
-
-
-def test_detector_raises_a_hesitant_emergency_to_certainty():
-    message = classify("cứu", "emergency", 0.3)
-    assert message.get(INTENT)["confidence"] == 1.0
-    assert message.get(OVERRIDE_KEY) is None
-
-
-def test_the_classifiers_emergency_alone_is_not_trusted():
-    message = Message(data={TEXT: "Chạy tàu ra khơi cần mang theo giấy tờ gì"})
-    message.set(INTENT, {"name": "emergency", "confidence": 0.99})
-    message.set(
-        INTENT_RANKING_KEY,
-        [{"name": "emergency", "confidence": 0.99}, {"name": "kb_giay_to_tau_ca", "confidence": 0.01}],
-    )
-    DangerDetector().process([message])
-    assert message.get(INTENT) == {"name": "kb_giay_to_tau_ca", "confidence": 0.01}
-    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["kb_giay_to_tau_ca"]
-
-
-def test_detector_leaves_other_messages_alone():
-    message = classify("lãnh hải rộng bao nhiêu", "kb_lanh_hai_rong", 0.9)
-    assert message.get(INTENT) == {"name": "kb_lanh_hai_rong", "confidence": 0.9}
+    assert not flagged_by_rules(text)
 
 
 def test_no_lookalike_of_the_development_sets_is_a_strong_signal():
-    for name in DANGER_SETS:
+    for name in RULE_SETS:
         score = score_detection(cases(name))
         assert score.false_alarms == (), f"{name}: {score.summary()}"
 
 
 def test_every_emergency_of_the_development_sets_has_a_danger_signal():
-    """Strong, or weak for the classifier to confirm ("chay tau roi": on fire, or under way?); never vetoed."""
-    emergencies = [c["text"] for name in DANGER_SETS for c in cases(name) if c["emergency"]]
+    """Strong, or weak ("chay tau roi": on fire, or under way?); never vetoed."""
+    emergencies = [c["text"] for name in RULE_SETS for c in cases(name) if c["emergency"]]
     assert [t for t in emergencies if danger_level(t) == "none"] == []
-    assert score_detection(cases("dev_emergencies.yml")).missed == ()
+    assert score_detection(cases("emergencies.yml")).missed == ()
 
 
 def test_score_detection_counts_false_alarms_and_misses():
@@ -169,17 +128,6 @@ def test_foreign_text_gets_the_other_language_intent():
     vietnamese.set(INTENT, {"name": "kb_vms_bat_24_24", "confidence": 0.9})
     ForeignLanguageDetector().process([vietnamese])
     assert vietnamese.get(INTENT)["name"] == "kb_vms_bat_24_24"
-
-
-def test_a_sure_classifier_alone_is_not_an_emergency():
-    """DIET gave 0.9 and more to unrelated questions ("bầu cử tổng thống Mỹ năm nay ai thắng")."""
-    message = Message(data={TEXT: "Bầu cử tổng thống Mỹ năm nay ai thắng?"})
-    message.set(INTENT, {"name": "emergency", "confidence": 0.97})
-    message.set(
-        INTENT_RANKING_KEY, [{"name": "emergency", "confidence": 0.97}, {"name": "out_of_scope", "confidence": 0.02}]
-    )
-    DangerDetector().process([message])
-    assert message.get(INTENT)["name"] == "out_of_scope"
 
 
 @pytest.mark.parametrize(

@@ -1,27 +1,83 @@
-"""The danger rules (bot/nlu/danger.py) as a step of the NLU pipeline, after the classifier."""
+"""The danger model (bot/nlu/danger_model.py) as a step of the NLU pipeline, after the classifier.
+
+Trained with the model from ``knowledge/danger/`` and the NLU's own wordings; it sets the intent to
+``emergency`` when the model says danger now, and takes the classifier's ``emergency`` away when it does not
+(the classifier gave 0.9 and more to "bầu cử tổng thống Mỹ năm nay ai thắng"). The classifier's own guess is
+kept in ``danger_override``, so the bot can send the rescue contacts first and still answer a question such as
+"thấy tàu khác bị chìm có phải cứu không". The model's probability is in the parse result as ``danger``.
+"""
 
 from __future__ import annotations
 
+import pickle
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.danger import EMERGENCY_INTENT, OVERRIDE_KEY, danger_level, is_emergency
-from bot.rasa.nlu.rule_component import RuleComponent
+from bot.nlu.danger import EMERGENCY_INTENT, OVERRIDE_KEY
+from bot.nlu.danger_model import THRESHOLD, DangerModel, danger_sets
+
+DANGER_KEY = "danger"
+_FILE = "danger_model.pkl"
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class DangerDetector(RuleComponent):
-    """Sets the intent to ``emergency`` when the rules say so, and takes it away when they do not."""
+def wordings(training_data: TrainingData) -> list[tuple[str, bool]]:
+    """Every NLU wording as a danger example: the ``emergency`` intent's as emergencies, the others as calm."""
+    return [(e.get(TEXT), e.get(INTENT) == EMERGENCY_INTENT) for e in training_data.intent_examples if e.get(TEXT)]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class DangerDetector(GraphComponent):
+    def __init__(self, storage: ModelStorage, resource: Resource, model: DangerModel | None = None) -> None:
+        self._storage, self._resource = storage, resource
+        self.model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DangerDetector:
+        return cls(model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> DangerDetector:
+        with model_storage.read_from(resource) as directory:
+            model = pickle.loads((directory / _FILE).read_bytes())  # our own model file
+        return cls(model_storage, resource, model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        labelled = [example for examples in danger_sets().values() for example in examples]
+        self.model = DangerModel(labelled + wordings(training_data))
+        with self._storage.write_to(self._resource) as directory:
+            (directory / _FILE).write_bytes(pickle.dumps(self.model))
+        return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
+            text = message.get(TEXT) or ""
+            danger = self.model.probability(text) if self.model is not None and text.strip() else 0.0
+            message.set(DANGER_KEY, round(danger, 4), add_to_output=True)
             ranking = message.get(INTENT_RANKING_KEY) or []
-            emergency = next((r.get("confidence") or 0 for r in ranking if r.get("name") == EMERGENCY_INTENT), 0.0)
             intent = message.get(INTENT) or {}
             others = [r for r in ranking if r.get("name") != EMERGENCY_INTENT]
-            if is_emergency(danger_level(message.get(TEXT) or ""), emergency):
+            if danger >= THRESHOLD:
                 if intent.get("name") != EMERGENCY_INTENT:
                     message.set(OVERRIDE_KEY, dict(intent), add_to_output=True)
                 top = {"name": EMERGENCY_INTENT, "confidence": 1.0}

@@ -1,4 +1,4 @@
-"""Base of the pipeline's rule components (danger, language, second opinion): built from their
+"""Base of the pipeline's rule components (language, the answer decision, vessel lengths): built from their
 configuration alone, nothing to train or to store."""
 
 from __future__ import annotations
