@@ -5,7 +5,7 @@
 Parses every development question once with the trained model, then replays the decision
 (bot/knowledge/answering.py) over a grid of thresholds and prints, for the best settings, the outcome of
 fact questions per style (right, wrong, choices with the right entry, other choices, declined) and of
-out-of-scope questions. The held-out sets are never read here.
+out-of-scope questions; the thresholds in use (``Thresholds()``) first. The held-out sets are never read here.
 """
 
 from __future__ import annotations
@@ -101,8 +101,10 @@ def main() -> None:
     results.sort(key=lambda r: r[:2])
     allowed = sum(not r[0] for r in results)
     print(f"{len(questions)} development questions; {allowed} settings with wrong answers <= {args.max_wrong:.1%}")
-    for _, score, thresholds, table in results[:5]:
-        print(f"\n{thresholds}  score {-score:.3f}")
+    in_use = next(r for r in results if r[2] == Thresholds())
+    for result in [in_use, *results[:5]]:
+        _, score, thresholds, table = result
+        print(f"\n{thresholds}  score {-score:.3f}{'  (in use)' if result is in_use else ''}")
         for group, counts in sorted(table.items()):
             total = sum(counts.values())
             cells = ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in counts.most_common())

@@ -1,7 +1,7 @@
 """Danger rules: the emergency check where no trained model is loaded (a question passed to an officer,
 bot/tickets/desk.py). The NLU pipeline decides with the danger model instead (bot/nlu/danger_model.py):
-these rules, written on the development sets, flagged 41 of 720 look-alikes and missed 45 of 480
-emergencies of four new writers, the model 16 and 11 (README "Measured").
+on the files of eight writers who came after these rules, the rules flagged 54 of 1,440 look-alikes and missed
+146 of 960 emergencies, the model 45 and 14 (README "Measured").
 
 Folded Vietnamese is ambiguous (dầu/đâu/đau, cháy/chạy, chìm, cứu, bão), so the rules read a message so:
 - a *call for help* ("SOS", "cứu với", "cứu gấp", "help") is an emergency, whatever else the message says;
@@ -28,6 +28,11 @@ from bot.vietnamese import Syllable, fold, syllables, unshout
 
 EMERGENCY_INTENT = "emergency"
 OVERRIDE_KEY = "danger_override"
+# The files of knowledge/danger/ these rules were written on; only the others measure them fairly.
+WRITTEN_ON = frozenset(
+    ["emergencies.yml", "lookalikes.yml", "danger_2.yml", "lookalikes_3.yml", "lookalikes_heldout_2026_11.yml"]
+    + [f"lookalikes_{n}.yml" for n in range(5, 10)]
+)
 
 
 def _compile(patterns: list[str]) -> regex.Pattern:

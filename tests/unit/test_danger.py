@@ -5,7 +5,7 @@ import yaml
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.danger import danger_level, flagged_by_rules, score_detection
+from bot.nlu.danger import WRITTEN_ON, danger_level, flagged_by_rules, score_detection
 from bot.nlu.danger_model import EXAMPLES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -16,8 +16,7 @@ def cases(name: str) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-# The rules were written on these files; the four of 2026-11-29 evening measure them (README "Measured").
-RULE_SETS = [path.name for path in sorted(EXAMPLES.glob("*.yml")) if not path.name.startswith("danger_1")]
+RULE_SETS = sorted(WRITTEN_ON)
 
 
 @pytest.mark.parametrize(
