@@ -9,13 +9,7 @@ kept in ``danger_override``, so the bot can send the rescue contacts first and s
 
 from __future__ import annotations
 
-import pickle
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -23,9 +17,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.danger import EMERGENCY_INTENT, OVERRIDE_KEY
 from bot.nlu.danger_model import THRESHOLD, DangerModel, danger_sets
+from bot.rasa.nlu.trained_component import TrainedComponent
 
 DANGER_KEY = "danger"
-_FILE = "danger_model.pkl"
 
 
 def wordings(training_data: TrainingData) -> list[tuple[str, bool]]:
@@ -34,40 +28,12 @@ def wordings(training_data: TrainingData) -> list[tuple[str, bool]]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class DangerDetector(GraphComponent):
-    def __init__(self, storage: ModelStorage, resource: Resource, model: DangerModel | None = None) -> None:
-        self._storage, self._resource = storage, resource
-        self.model = model
+class DangerDetector(TrainedComponent):
+    FILE = "danger_model.pkl"
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> DangerDetector:
-        return cls(model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> DangerDetector:
-        with model_storage.read_from(resource) as directory:
-            model = pickle.loads((directory / _FILE).read_bytes())  # our own model file
-        return cls(model_storage, resource, model)
-
-    def train(self, training_data: TrainingData) -> Resource:
+    def fit(self, training_data: TrainingData) -> DangerModel:
         labelled = [example for examples in danger_sets().values() for example in examples]
-        self.model = DangerModel(labelled + wordings(training_data))
-        with self._storage.write_to(self._resource) as directory:
-            (directory / _FILE).write_bytes(pickle.dumps(self.model))
-        return self._resource
+        return DangerModel(labelled + wordings(training_data))
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

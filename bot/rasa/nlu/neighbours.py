@@ -14,16 +14,12 @@ itself; it adds to the message:
 
 from __future__ import annotations
 
-import pickle
 from collections import defaultdict
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -31,11 +27,11 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from bot.rasa.nlu.trained_component import TrainedComponent
 from bot.vietnamese import folded_terms
 
 NEIGHBOURS_KEY = "neighbours"
 RELEVANCE_KEY = "relevance"
-_FILE = "nearest_questions.pkl"
 
 
 def _words(text: str) -> list[str]:
@@ -89,52 +85,22 @@ def vote(nearest: list[tuple[str, float]]) -> list[dict[str, Any]]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class NearestQuestions(GraphComponent):
+class NearestQuestions(TrainedComponent):
+    FILE = "nearest_questions.pkl"
+
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"k": 7}
 
-    def __init__(
-        self, config: dict[str, Any], storage: ModelStorage, resource: Resource, index: QuestionIndex | None = None
-    ) -> None:
-        self.k = int(config["k"])
-        self._storage, self._resource = storage, resource
-        self.index = index
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> NearestQuestions:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> NearestQuestions:
-        with model_storage.read_from(resource) as directory:
-            index = pickle.loads((directory / _FILE).read_bytes())  # our own model file
-        return cls(config, model_storage, resource, index)
-
-    def train(self, training_data: TrainingData) -> Resource:
+    def fit(self, training_data: TrainingData) -> QuestionIndex:
         examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
-        self.index = QuestionIndex([e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples])
-        with self._storage.write_to(self._resource) as directory:
-            (directory / _FILE).write_bytes(pickle.dumps(self.index))
-        return self._resource
+        return QuestionIndex([e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples])
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            nearest, relevance = self.index.compare(text, self.k) if self.index is not None and text else ([], {})
+            k = int(self.config["k"])
+            nearest, relevance = self.model.compare(text, k) if self.model is not None and text else ([], {})
             message.set(NEIGHBOURS_KEY, vote(nearest), add_to_output=True)
             message.set(RELEVANCE_KEY, relevance, add_to_output=True)
         return messages
