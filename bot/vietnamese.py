@@ -129,6 +129,11 @@ _TEENCODE: dict[str, tuple[str, ...]] = {
     "ktra": ("kiem", "tra"),
     "dag": ("dang",),
     "dg": ("dang",),
+    "qngai": ("quang", "ngai"),
+    "tq": ("trung", "quoc"),
+    "vn": ("viet", "nam"),
+    "ae": ("anh", "em"),
+    "dqkt": ("dac", "quyen", "kinh", "te"),
 }
 # "chi" typed without diacritics is dialect "gì" unless a word follows that makes it "chi" (spend).
 _CHI_AS_WORD = {"phi", "tra", "tieu", "cuc", "bo", "nhanh", "tiet", "tien", "ho", "viec", "dung"}
