@@ -30,6 +30,7 @@ DEV_SETS = (
     "tests/data/dev_2026_10.yml",
     "tests/data/dev_questions_heldout_2026_11.yml",
     "tests/data/dev_questions_8.yml",
+    "tests/data/dev_questions_typos_9.yml",
 )
 GRID = {
     "sure": (0.5, 0.6, 0.7, 0.8),
