@@ -269,3 +269,19 @@ def test_rasa_reads_the_api_token_after_the_command():
 
     args = create_argument_parser().parse_args(["run", "--enable-api", "--auth-token", "secret"])
     assert args.auth_token == "secret"
+
+
+def test_rasa_keys_its_cache_on_the_danger_examples_too(tmp_path, monkeypatch):
+    """Rasa reuses a trained component when its cache key is unchanged; the danger model reads knowledge/danger/
+    itself, so that folder must be part of the key (``fingerprint_addon``)."""
+    from rasa.engine.training.fingerprinting import calculate_fingerprint_key
+
+    from bot.rasa.nlu import danger
+
+    (tmp_path / "danger").mkdir()
+    (tmp_path / "danger" / "a.yml").write_text('- {text: "cuu", emergency: true}\n')
+    monkeypatch.setattr(danger, "EXAMPLES", tmp_path / "danger")
+    before = calculate_fingerprint_key(danger.DangerDetector, {}, {})
+    assert calculate_fingerprint_key(danger.DangerDetector, {}, {}) == before
+    (tmp_path / "danger" / "b.yml").write_text('- {text: "gia dau", emergency: false}\n')
+    assert calculate_fingerprint_key(danger.DangerDetector, {}, {}) != before

@@ -9,6 +9,8 @@ kept in ``danger_override``, so the bot can send the rescue contacts first and s
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
@@ -16,8 +18,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.danger import EMERGENCY_INTENT, OVERRIDE_KEY
-from bot.nlu.danger_model import THRESHOLD, DangerModel, danger_sets
+from bot.nlu.danger_model import EXAMPLES, THRESHOLD, DangerModel, danger_sets
 from bot.rasa.nlu.trained_component import TrainedComponent
+from bot.training import fingerprint
 
 DANGER_KEY = "danger"
 
@@ -30,6 +33,12 @@ def wordings(training_data: TrainingData) -> list[tuple[str, bool]]:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class DangerDetector(TrainedComponent):
     FILE = "danger_model.pkl"
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Rasa's cache key sees the training data Rasa passes in, not the labelled files read here: a new file
+        must train the model again."""
+        return fingerprint(EXAMPLES.parent, inputs=(EXAMPLES.name,))
 
     def fit(self, training_data: TrainingData) -> DangerModel:
         labelled = [example for examples in danger_sets().values() for example in examples]
