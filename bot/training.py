@@ -108,7 +108,7 @@ def train(force: bool = False, config: str = "config.yml") -> Path:
         target.name.removesuffix(".tar.gz"),
     ]
     cache = rasa_cache()
-    for other in cache.parent.glob("*") if cache.parent.exists() else []:
+    for other in cache.parent.glob("*"):  # the caches of other code versions
         if other != cache:
             shutil.rmtree(other, ignore_errors=True)
     started = time.monotonic()

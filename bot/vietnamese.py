@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import regex
 
 # A syllable: letters with their combining marks (NFD input), or digits (with , or . inside numbers).
-_REPEATS = regex.compile(r"(\p{L})\1{2,}")
 _SYLLABLE = regex.compile(r"\d+(?:[.,]\d+)*|[\p{L}\p{M}]+")
 _CONTROL = regex.compile(r"[\p{Cc}\p{Cf}\p{Co}\p{Cs}]")
 _SPACES = regex.compile(r"\s+")
+_REPEATS = regex.compile(r"(\p{L})\1{2,}")  # a letter held down: "cứuuuu", "chìmmm"
 _LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
 _FOREIGN_SCRIPT = regex.compile(r"[\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}\p{Thai}\p{Cyrillic}\p{Arabic}]")
 _VIETNAMESE_LETTER = regex.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ]|[\p{Latin}][\u0300\u0301\u0303\u0309\u0323]")

@@ -97,9 +97,9 @@ class NearestQuestions(TrainedComponent):
         return QuestionIndex([e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples])
 
     def process(self, messages: list[Message]) -> list[Message]:
+        k = int(self.config["k"])
         for message in messages:
             text = message.get(TEXT) or ""
-            k = int(self.config["k"])
             nearest, relevance = self.model.compare(text, k) if self.model is not None and text else ([], {})
             message.set(NEIGHBOURS_KEY, vote(nearest), add_to_output=True)
             message.set(RELEVANCE_KEY, relevance, add_to_output=True)
